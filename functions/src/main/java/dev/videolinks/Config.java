@@ -1,0 +1,155 @@
+package dev.videolinks;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Everything the functions read from their environment (SPEC §5), validated once at start. A bad value fails
+ * the start with one line naming the variable and what it expects.
+ */
+public record Config(
+        String region,
+        String bucket,
+        String prefix,
+        String table,
+        URI webhookUrl,
+        List<String> webhookSecrets,
+        Duration webhookTimeout,
+        Duration webhookGiveUpAfter,
+        Duration urlTtl,
+        Duration urlMaxTtl,
+        AuthMode authMode,
+        String ownerClaim,
+        URI s3Endpoint,
+        URI dynamoDbEndpoint) {
+
+    public enum AuthMode { JWT, IAM }
+
+    /** SigV4 presigned URLs cannot live longer than seven days. */
+    static final Duration PRESIGN_LIMIT = Duration.ofDays(7);
+
+    public Config {
+        webhookSecrets = List.copyOf(webhookSecrets);
+    }
+
+    public static Config fromEnv(Map<String, String> env) {
+        var reader = new Reader(env);
+        Duration urlMaxTtl = reader.duration("URL_MAX_TTL", "PT12H", Duration.ofMinutes(1), PRESIGN_LIMIT);
+        return new Config(
+                reader.required("AWS_REGION", "the AWS region, set by Lambda"),
+                reader.required("VIDEO_BUCKET", "the name of the bucket that holds the videos"),
+                reader.prefix("VIDEO_PREFIX", "generated_videos/"),
+                reader.required("VIDEO_TABLE", "the name of the DynamoDB table"),
+                reader.httpUrl("WEBHOOK_URL"),
+                reader.secrets("WEBHOOK_SECRET"),
+                reader.duration("WEBHOOK_TIMEOUT", "PT10S", Duration.ofSeconds(1), Duration.ofMinutes(5)),
+                reader.duration("WEBHOOK_GIVE_UP_AFTER", "PT24H", Duration.ofMinutes(1), Duration.ofDays(14)),
+                reader.duration("URL_TTL", "PT1H", Duration.ofMinutes(1), urlMaxTtl),
+                urlMaxTtl,
+                reader.authMode("AUTH_MODE"),
+                reader.optional("OWNER_CLAIM", "sub"),
+                reader.httpUrl("AWS_ENDPOINT_URL_S3"),
+                reader.httpUrl("AWS_ENDPOINT_URL_DYNAMODB"));
+    }
+
+    /** The webhook target, which the completion and redelivery functions cannot run without. */
+    public URI requireWebhookUrl() {
+        if (webhookUrl == null) {
+            throw new IllegalArgumentException("WEBHOOK_URL is required: the http(s) URL that receives completion webhooks");
+        }
+        return webhookUrl;
+    }
+
+    private record Reader(Map<String, String> env) {
+
+        String optional(String name, String fallback) {
+            String value = env.get(name);
+            return value == null || value.isBlank() ? fallback : value.strip();
+        }
+
+        String required(String name, String meaning) {
+            String value = optional(name, null);
+            if (value == null) {
+                throw invalid(name, "is required: " + meaning);
+            }
+            return value;
+        }
+
+        String prefix(String name, String fallback) {
+            String value = optional(name, fallback);
+            if (!value.endsWith("/") || value.startsWith("/")) {
+                throw invalid(name, "must be a key prefix ending in '/' (like generated_videos/), got '" + value + "'");
+            }
+            return value;
+        }
+
+        URI httpUrl(String name) {
+            String value = optional(name, null);
+            if (value == null) {
+                return null;
+            }
+            try {
+                URI uri = URI.create(value);
+                String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+                if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
+                    return uri;
+                }
+            } catch (IllegalArgumentException e) {
+                // reported below
+            }
+            throw invalid(name, "must be an absolute http(s) URL");
+        }
+
+        Duration duration(String name, String fallback, Duration min, Duration max) {
+            String value = optional(name, fallback);
+            Duration duration;
+            try {
+                duration = Duration.parse(value);
+            } catch (DateTimeParseException e) {
+                throw invalid(name, "must be an ISO-8601 duration like " + fallback + ", got '" + value + "'");
+            }
+            if (duration.compareTo(min) < 0 || duration.compareTo(max) > 0) {
+                throw invalid(name, "must be between " + min + " and " + max + ", got " + value);
+            }
+            return duration;
+        }
+
+        List<String> secrets(String name) {
+            String value = optional(name, "");
+            List<String> secrets = Arrays.stream(value.split("\\s+")).filter(s -> !s.isEmpty()).toList();
+            for (String secret : secrets) {
+                if (!secret.startsWith("whsec_") || !isBase64(secret.substring("whsec_".length()))) {
+                    throw invalid(name, "must be space-separated secrets of the form whsec_<base64>");
+                }
+            }
+            return secrets;
+        }
+
+        AuthMode authMode(String name) {
+            String value = optional(name, "JWT");
+            try {
+                return AuthMode.valueOf(value.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw invalid(name, "must be JWT or IAM, got '" + value + "'");
+            }
+        }
+
+        private static boolean isBase64(String text) {
+            try {
+                return Base64.getDecoder().decode(text).length > 0;
+            } catch (IllegalArgumentException e) {
+                return false;
+            }
+        }
+
+        private static IllegalArgumentException invalid(String name, String expectation) {
+            return new IllegalArgumentException(name + " " + expectation);
+        }
+    }
+}

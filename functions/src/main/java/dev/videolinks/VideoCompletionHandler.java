@@ -1,0 +1,85 @@
+package dev.videolinks;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+
+/**
+ * {@code VideoCompletionFunction}: S3 notifications and EventBridge "Object Created" events in, one signed
+ * webhook per completed job out. Answers a report of what it did; fails when a webhook could not be delivered,
+ * so Lambda's retries and the on-failure destination take over.
+ */
+public final class VideoCompletionHandler implements RequestStreamHandler {
+
+    private final VideoCompletion completion;
+    private final Clock clock;
+    private final Log log;
+
+    public VideoCompletionHandler() {
+        this(System.getenv(), DefaultCredentialsProvider.builder().build(), Clock.systemUTC(), Log.stdout());
+    }
+
+    VideoCompletionHandler(Map<String, String> env, AwsCredentialsProvider credentials, Clock clock, Log log) {
+        Config config = Config.fromEnv(env);
+        var clients = AwsClients.create(config, credentials);
+        var keys = new VideoKeys(config.prefix());
+        var table = new VideoTable(clients.dynamoDb(), config.table());
+        var signer = new WebhookSigner(config.webhookSecrets());
+        var webhook = new WebhookClient(WebhookClient.httpClient(config.webhookTimeout()), config.requireWebhookUrl(),
+                signer, config.webhookTimeout(), WebhookClient.DEFAULT_BACKOFF, clock);
+        var delivery = new JobDelivery(table, new UrlSigner(clients.presigner(), credentials), webhook,
+                config.urlTtl(), clock);
+        this.completion = new VideoCompletion(config.bucket(), keys, clients.s3(), table, delivery, clock);
+        this.clock = clock;
+        this.log = log;
+        if (!signer.signs()) {
+            log.warn("config.unsigned_webhooks", "reason", "WEBHOOK_SECRET is empty: webhooks are sent unsigned");
+        }
+    }
+
+    VideoCompletionHandler(VideoCompletion completion, Clock clock, Log log) {
+        this.completion = completion;
+        this.clock = clock;
+        this.log = log;
+    }
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        Log requestLog = log.with("request_id", context.getAwsRequestId());
+        JsonNode event;
+        try {
+            event = Json.MAPPER.readTree(input);
+        } catch (IOException e) {
+            requestLog.error("event.rejected", "reason", "malformed JSON");
+            Json.MAPPER.writeValue(output, Map.of("rejected", java.util.List.of("malformed JSON")));
+            return;
+        }
+        if (event == null || !event.isObject()) {
+            requestLog.error("event.rejected", "reason", "event is not a JSON object");
+            Json.MAPPER.writeValue(output, Map.of("rejected", java.util.List.of("event is not a JSON object")));
+            return;
+        }
+        Instant deadline = clock.instant().plusMillis(context.getRemainingTimeInMillis());
+        var report = completion.process(ObjectEvent.parse(event), deadline, requestLog);
+        if (!report.undelivered().isEmpty()) {
+            throw new WebhookDeliveryException(report.undelivered());
+        }
+        Json.MAPPER.writeValue(output, report);
+    }
+
+    /** Fails the invocation so that Lambda retries it and, in the end, keeps it in the failure destination. */
+    static final class WebhookDeliveryException extends RuntimeException {
+        WebhookDeliveryException(java.util.List<JobDelivery.Result> undelivered) {
+            super("webhook not delivered for jobs " + undelivered.stream()
+                    .map(r -> r.jobId() + " (" + r.lastError() + ")").toList());
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package dev.videolinks;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The rules of SPEC §2: which keys are videos, and which job and owner a video belongs to.
+ */
+final class VideoKeys {
+
+    static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
+    static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9_.@|:-]{1,256}");
+    static final int MAX_VIDEO_COUNT = 100;
+
+    private static final Map<String, String> TYPES_BY_EXTENSION = Map.of(
+            "mp4", "video/mp4",
+            "m4v", "video/mp4",
+            "mov", "video/quicktime",
+            "webm", "video/webm",
+            "mkv", "video/x-matroska");
+    private static final Pattern LEGACY_NAME = Pattern.compile("video_([A-Za-z0-9_-]{1,128})\\.[A-Za-z0-9]+");
+
+    private final String prefix;
+
+    VideoKeys(String prefix) {
+        this.prefix = prefix;
+    }
+
+    /** Inside the prefix and not a folder marker: worth a look. */
+    boolean isCandidate(String key) {
+        return key.startsWith(prefix) && key.length() > prefix.length() && !key.endsWith("/");
+    }
+
+    boolean hasVideoExtension(String key) {
+        return impliedContentType(key).isPresent();
+    }
+
+    /** A video by its name, or by the Content-Type it was stored with. */
+    boolean isVideo(String key, String storedContentType) {
+        return hasVideoExtension(key)
+                || (storedContentType != null && storedContentType.toLowerCase(Locale.ROOT).startsWith("video/"));
+    }
+
+    /** The type a browser needs to play the object: the stored one unless it is missing or generic. */
+    static String playableContentType(String key, String storedContentType) {
+        if (storedContentType != null && !isGeneric(storedContentType)) {
+            return storedContentType;
+        }
+        return impliedContentType(key).orElse(storedContentType == null ? "application/octet-stream" : storedContentType);
+    }
+
+    static boolean isGeneric(String contentType) {
+        String type = contentType.toLowerCase(Locale.ROOT).split(";", 2)[0].strip();
+        return type.isEmpty() || type.equals("binary/octet-stream") || type.equals("application/octet-stream");
+    }
+
+    static Optional<String> impliedContentType(String key) {
+        int dot = key.lastIndexOf('.');
+        if (dot < 0 || dot < key.lastIndexOf('/')) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(TYPES_BY_EXTENSION.get(key.substring(dot + 1).toLowerCase(Locale.ROOT)));
+    }
+
+    static String filename(String key) {
+        return key.substring(key.lastIndexOf('/') + 1);
+    }
+
+    /**
+     * Job, owner and expected video count of an object, first match wins: metadata {@code job-id}/{@code user-id},
+     * then {@code {prefix}{userId}/{jobId}/{filename}}, then {@code {prefix}video_{jobId}.{ext}}.
+     */
+    Located locate(String key, Map<String, String> metadata) {
+        String metaJob = metadata.get("job-id");
+        String metaUser = metadata.get("user-id");
+        if (metaJob != null && !JOB_ID.matcher(metaJob).matches()) {
+            return Located.rejected("metadata job-id is not a valid job id");
+        }
+        if (metaUser != null && !USER_ID.matcher(metaUser).matches()) {
+            return Located.rejected("metadata user-id is not a valid user id");
+        }
+        int count;
+        try {
+            count = Integer.parseInt(metadata.getOrDefault("video-count", "1").strip());
+        } catch (NumberFormatException e) {
+            return Located.rejected("metadata video-count is not a number");
+        }
+        if (count < 1 || count > MAX_VIDEO_COUNT) {
+            return Located.rejected("metadata video-count must be 1.." + MAX_VIDEO_COUNT);
+        }
+
+        String[] segments = key.substring(prefix.length()).split("/");
+        String keyUser = null;
+        String keyJob = null;
+        if (segments.length >= 3 && USER_ID.matcher(segments[0]).matches() && JOB_ID.matcher(segments[1]).matches()) {
+            keyUser = segments[0];
+            keyJob = segments[1];
+        } else if (segments.length == 1) {
+            var legacy = LEGACY_NAME.matcher(segments[0]);
+            if (legacy.matches()) {
+                keyJob = legacy.group(1);
+            }
+        }
+        String job = metaJob != null ? metaJob : keyJob;
+        if (job == null) {
+            return Located.rejected("no job id: neither metadata job-id nor a known key layout");
+        }
+        String user = metaUser != null ? metaUser : keyUser;
+        return new Located(job, user, count, null);
+    }
+
+    /** The job an object belongs to, or why it belongs to none. */
+    record Located(String jobId, String userId, int videoCount, String rejection) {
+        static Located rejected(String reason) {
+            return new Located(null, null, 0, reason);
+        }
+
+        boolean isRejected() {
+            return rejection != null;
+        }
+    }
+}

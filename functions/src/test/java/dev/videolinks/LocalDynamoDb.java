@@ -1,0 +1,81 @@
+package dev.videolinks;
+
+import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
+import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+
+/** DynamoDB Local in this JVM, in memory, over HTTP on a free loopback port; tables as template.yaml declares. */
+final class LocalDynamoDb implements AutoCloseable {
+
+    private final DynamoDBProxyServer server;
+    private final URI endpoint;
+    private final DynamoDbClient client;
+
+    private LocalDynamoDb(DynamoDBProxyServer server, int port) {
+        this.server = server;
+        this.endpoint = URI.create("http://127.0.0.1:" + port);
+        this.client = DynamoDbClient.builder()
+                .httpClient(UrlConnectionHttpClient.create())
+                .region(Region.of(LocalS3.REGION))
+                .credentialsProvider(LocalS3.CREDENTIALS)
+                .endpointOverride(endpoint)
+                .build();
+    }
+
+    static LocalDynamoDb start() throws Exception {
+        int port = freePort();
+        DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(new String[] {
+                "-inMemory", "-port", Integer.toString(port), "-disableTelemetry"});
+        server.start();
+        return new LocalDynamoDb(server, port);
+    }
+
+    URI endpoint() {
+        return endpoint;
+    }
+
+    DynamoDbClient client() {
+        return client;
+    }
+
+    /** Creates a table with the key schema and indexes of the template's {@code VideoTable}. */
+    @SuppressWarnings("unchecked")
+    void createVideoTable(String name) {
+        Map<String, Object> properties = Template.load().resourceProperties("VideoTable");
+        var attributes = ((List<Map<String, String>>) properties.get("AttributeDefinitions")).stream()
+                .map(a -> AttributeDefinition.builder().attributeName(a.get("AttributeName"))
+                        .attributeType(a.get("AttributeType")).build())
+                .toList();
+        var keys = ((List<Map<String, String>>) properties.get("KeySchema")).stream()
+                .map(k -> KeySchemaElement.builder().attributeName(k.get("AttributeName")).keyType(k.get("KeyType")).build())
+                .toList();
+        client.createTable(t -> t.tableName(name).attributeDefinitions(attributes).keySchema(keys)
+                .billingMode(BillingMode.PAY_PER_REQUEST));
+    }
+
+    void stop() throws Exception {
+        server.stop();
+    }
+
+    @Override
+    public void close() throws Exception {
+        client.close();
+        server.stop();
+    }
+
+    static int freePort() throws IOException {
+        try (var socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}
