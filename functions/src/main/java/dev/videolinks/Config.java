@@ -18,26 +18,15 @@ public record Config(
         String bucket,
         String prefix,
         String table,
-        URI webhookUrl,
-        List<String> webhookSecrets,
-        Duration webhookTimeout,
-        Duration webhookGiveUpAfter,
         Duration urlTtl,
         Duration urlMaxTtl,
-        AuthMode authMode,
-        String ownerClaim,
         URI s3Endpoint,
         URI dynamoDbEndpoint) {
-
-    public enum AuthMode { JWT, IAM }
 
     /** SigV4 presigned URLs cannot live longer than seven days. */
     static final Duration PRESIGN_LIMIT = Duration.ofDays(7);
 
-    public Config {
-        webhookSecrets = List.copyOf(webhookSecrets);
-    }
-
+    /** What every function reads. */
     public static Config fromEnv(Map<String, String> env) {
         var reader = new Reader(env);
         Duration urlMaxTtl = reader.duration("URL_MAX_TTL", "PT12H", Duration.ofMinutes(1), PRESIGN_LIMIT);
@@ -46,24 +35,41 @@ public record Config(
                 reader.required("VIDEO_BUCKET", "the name of the bucket that holds the videos"),
                 reader.prefix("VIDEO_PREFIX", "generated_videos/"),
                 reader.required("VIDEO_TABLE", "the name of the DynamoDB table"),
-                reader.httpUrl("WEBHOOK_URL"),
-                reader.secrets("WEBHOOK_SECRET"),
-                reader.duration("WEBHOOK_TIMEOUT", "PT10S", Duration.ofSeconds(1), Duration.ofMinutes(5)),
-                reader.duration("WEBHOOK_GIVE_UP_AFTER", "PT24H", Duration.ofMinutes(1), Duration.ofDays(14)),
                 reader.duration("URL_TTL", "PT1H", Duration.ofMinutes(1), urlMaxTtl),
                 urlMaxTtl,
-                reader.authMode("AUTH_MODE"),
-                reader.optional("OWNER_CLAIM", "sub"),
                 reader.httpUrl("AWS_ENDPOINT_URL_S3"),
                 reader.httpUrl("AWS_ENDPOINT_URL_DYNAMODB"));
     }
 
-    /** The webhook target, which the completion and redelivery functions cannot run without. */
-    public URI requireWebhookUrl() {
-        if (webhookUrl == null) {
-            throw new IllegalArgumentException("WEBHOOK_URL is required: the http(s) URL that receives completion webhooks");
+    /** What the functions that send webhooks (completion, redelivery) read besides. */
+    public record Webhook(URI url, List<String> secrets, Duration timeout, Duration giveUpAfter) {
+
+        public Webhook {
+            secrets = List.copyOf(secrets);
         }
-        return webhookUrl;
+
+        public static Webhook fromEnv(Map<String, String> env) {
+            var reader = new Reader(env);
+            URI url = reader.httpUrl("WEBHOOK_URL");
+            if (url == null) {
+                throw Reader.invalid("WEBHOOK_URL", "is required: the http(s) URL that receives completion webhooks");
+            }
+            return new Webhook(url,
+                    reader.secrets("WEBHOOK_SECRET"),
+                    reader.duration("WEBHOOK_TIMEOUT", "PT10S", Duration.ofSeconds(1), Duration.ofMinutes(5)),
+                    reader.duration("WEBHOOK_GIVE_UP_AFTER", "PT24H", Duration.ofMinutes(1), Duration.ofDays(14)));
+        }
+    }
+
+    /** What the URL API reads besides. */
+    public record Api(AuthMode authMode, String ownerClaim) {
+
+        public enum AuthMode { JWT, IAM }
+
+        public static Api fromEnv(Map<String, String> env) {
+            var reader = new Reader(env);
+            return new Api(reader.authMode("AUTH_MODE"), reader.optional("OWNER_CLAIM", "sub"));
+        }
     }
 
     private record Reader(Map<String, String> env) {
@@ -131,10 +137,10 @@ public record Config(
             return secrets;
         }
 
-        AuthMode authMode(String name) {
+        Api.AuthMode authMode(String name) {
             String value = optional(name, "JWT");
             try {
-                return AuthMode.valueOf(value.toUpperCase(Locale.ROOT));
+                return Api.AuthMode.valueOf(value.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
                 throw invalid(name, "must be JWT or IAM, got '" + value + "'");
             }
@@ -148,7 +154,7 @@ public record Config(
             }
         }
 
-        private static IllegalArgumentException invalid(String name, String expectation) {
+        static IllegalArgumentException invalid(String name, String expectation) {
             return new IllegalArgumentException(name + " " + expectation);
         }
     }

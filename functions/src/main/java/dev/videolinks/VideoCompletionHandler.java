@@ -29,12 +29,13 @@ public final class VideoCompletionHandler implements RequestStreamHandler {
 
     VideoCompletionHandler(Map<String, String> env, AwsCredentialsProvider credentials, Clock clock, Log log) {
         Config config = Config.fromEnv(env);
+        Config.Webhook settings = Config.Webhook.fromEnv(env);
         var clients = AwsClients.create(config, credentials);
         var keys = new VideoKeys(config.prefix());
         var table = new VideoTable(clients.dynamoDb(), config.table());
-        var signer = new WebhookSigner(config.webhookSecrets());
-        var webhook = new WebhookClient(WebhookClient.httpClient(config.webhookTimeout()), config.requireWebhookUrl(),
-                signer, config.webhookTimeout(), WebhookClient.DEFAULT_BACKOFF, clock);
+        var signer = new WebhookSigner(settings.secrets());
+        var webhook = new WebhookClient(WebhookClient.httpClient(settings.timeout()), settings.url(),
+                signer, settings.timeout(), WebhookClient.DEFAULT_BACKOFF, clock);
         var delivery = new JobDelivery(table, new UrlSigner(clients.presigner(), credentials), webhook,
                 config.urlTtl(), clock);
         this.completion = new VideoCompletion(config.bucket(), keys, clients.s3(), table, delivery, clock);

@@ -1,0 +1,80 @@
+package dev.videolinks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ObjectEventTest {
+
+    static ObjectEvent.Batch parse(String json) throws Exception {
+        return ObjectEvent.parse(Json.MAPPER.readTree(json));
+    }
+
+    static String notificationWithKey(String encodedKey) {
+        return """
+                {"Records": [{"eventName": "ObjectCreated:Put",
+                  "s3": {"bucket": {"name": "b"}, "object": {"key": "%s", "eTag": "e", "sequencer": "01"}}}]}
+                """.formatted(encodedKey);
+    }
+
+    @Test
+    void parse_formEncodedKey_decodedExactlyOnce() throws Exception {
+        var batch = parse(notificationWithKey("generated_videos/a+b%2Bc%25252B%C3%A9.mp4"));
+
+        assertEquals("generated_videos/a b+c%252Bé.mp4", batch.objects().getFirst().key());
+    }
+
+    @Test
+    void parse_everyRecord_notOnlyTheFirst() throws Exception {
+        var batch = ObjectEvent.parse(Json.MAPPER.readTree(Events.load("s3-object-created-several.json")));
+
+        assertEquals(5, batch.objects().size());
+        assertEquals("generated_videos/user_42/job_pair/take 2.webm", batch.objects().get(1).key());
+    }
+
+    @Test
+    void parse_removedRecord_isARemoval() throws Exception {
+        var batch = parse(notificationWithKey("k").replace("ObjectCreated:Put", "ObjectRemoved:Delete"));
+
+        assertEquals(ObjectEvent.Kind.REMOVED, batch.objects().getFirst().kind());
+    }
+
+    @Test
+    void parse_invalidPercentEncoding_rejectsThatRecordOnly() throws Exception {
+        var node = (ObjectNode) Json.MAPPER.readTree(Events.load("s3-object-created-several.json"));
+        ((ObjectNode) node.at("/Records/0/s3/object")).put("key", "generated_videos/bad%zz.mp4");
+
+        var batch = ObjectEvent.parse(node);
+
+        assertEquals(4, batch.objects().size());
+        assertEquals(List.of("key is not valid URL encoding"), batch.rejected());
+    }
+
+    @Test
+    void parse_eventBridgeObjectCreated_keyTakenAsIs() throws Exception {
+        var batch = ObjectEvent.parse(Json.MAPPER.readTree(Events.load("eventbridge-object-created.json")));
+
+        var object = batch.objects().getFirst();
+        assertEquals(ObjectEvent.Kind.CREATED, object.kind());
+        assertEquals("video-links-example", object.bucket());
+        assertEquals("generated_videos/user_7/job_eventbridge/final cut+v2.mp4", object.key());
+    }
+
+    @Test
+    void parse_unknownEventShape_rejected() throws Exception {
+        var batch = parse("{\"detail-type\": \"Scheduled Event\", \"source\": \"aws.events\"}");
+
+        assertTrue(batch.objects().isEmpty());
+        assertEquals(List.of("not an S3 notification or S3 EventBridge event"), batch.rejected());
+    }
+
+    @Test
+    void parse_unsupportedEventName_rejected() throws Exception {
+        var batch = parse(notificationWithKey("k").replace("ObjectCreated:Put", "ObjectRestore:Completed"));
+
+        assertEquals(List.of("unsupported eventName 'ObjectRestore:Completed'"), batch.rejected());
+    }
+}
