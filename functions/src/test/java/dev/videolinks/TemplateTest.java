@@ -1,0 +1,279 @@
+package dev.videolinks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Modifier;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+
+/** template.yaml against the code: handlers, environment, and a resource graph CloudFormation can order. */
+class TemplateTest {
+
+    /** Set by Lambda itself, not by the template. */
+    static final Set<String> SET_BY_LAMBDA = Set.of("AWS_REGION");
+    /** Only for the local stack and tests; never in the deployed template. */
+    static final Set<String> LOCAL_ONLY = Set.of("AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL_DYNAMODB");
+
+    final Template template = Template.load();
+
+    Map<String, Map<String, Object>> functions() {
+        var functions = new LinkedHashMap<String, Map<String, Object>>();
+        template.resources().forEach((id, resource) -> {
+            if ("AWS::Serverless::Function".equals(resource.get("Type"))) {
+                functions.put(id, template.resourceProperties(id));
+            }
+        });
+        return functions;
+    }
+
+    @SuppressWarnings("unchecked")
+    Set<String> declaredVariables(String functionId) {
+        var names = new TreeSet<String>(((Map<String, Object>) template.section("Globals", "Function", "Environment")
+                .getOrDefault("Variables", Map.of())).keySet());
+        var own = (Map<String, Object>) functions().get(functionId).getOrDefault("Environment", Map.of());
+        names.addAll(((Map<String, Object>) own.getOrDefault("Variables", Map.of())).keySet());
+        return names;
+    }
+
+    static Class<?> handlerClass(String handler) throws ClassNotFoundException {
+        return Class.forName(handler.split("::", 2)[0]);
+    }
+
+    @Test
+    void handlers_resolveToHandlerClassesLambdaCanConstruct() throws Exception {
+        assertFalse(functions().isEmpty());
+        for (var function : functions().entrySet()) {
+            String handler = (String) function.getValue().get("Handler");
+            Class<?> type = handlerClass(handler);
+            assertTrue(RequestStreamHandler.class.isAssignableFrom(type) || RequestHandler.class.isAssignableFrom(type),
+                    function.getKey() + ": " + type + " is not a Lambda handler");
+            assertTrue(Modifier.isPublic(type.getConstructor().getModifiers()), function.getKey() + ": no public no-arg constructor");
+            assertEquals("handleRequest", handler.split("::", 2)[1], function.getKey());
+        }
+    }
+
+    /**
+     * Builds each function's handler from a map that records what it reads, with the values of events/env.json,
+     * and checks that the template sets every variable it read.
+     */
+    @Test
+    void environment_everyVariableAFunctionReadsIsSetByTheTemplate() throws Exception {
+        JsonNode samples = Json.MAPPER.readTree(Events.load("env.json"));
+        for (var function : functions().entrySet()) {
+            String id = function.getKey();
+            var reads = new TreeSet<String>();
+            var env = new HashMap<String, String>() {
+                @Override
+                public String get(Object key) {
+                    reads.add((String) key);
+                    return super.get(key);
+                }
+            };
+            samples.path(id).properties().forEach(e -> env.put(e.getKey(), e.getValue().asText()));
+            env.put("AWS_REGION", "eu-north-1");
+
+            construct(handlerClass((String) function.getValue().get("Handler")), env);
+
+            var unset = new TreeSet<>(reads);
+            unset.removeAll(declaredVariables(id));
+            unset.removeAll(SET_BY_LAMBDA);
+            unset.removeAll(LOCAL_ONLY);
+            assertEquals(Set.of(), unset, id + " reads variables the template does not set");
+            assertTrue(reads.containsAll(Set.of("VIDEO_BUCKET", "VIDEO_TABLE")), id + " reads " + reads);
+        }
+    }
+
+    /** `sam local invoke --env-vars` only overrides variables the template declares. */
+    @Test
+    void envJson_overridesOnlyDeclaredVariables() throws Exception {
+        JsonNode samples = Json.MAPPER.readTree(Events.load("env.json"));
+        samples.properties().forEach(function -> {
+            assertTrue(functions().containsKey(function.getKey()), function.getKey() + " is not a function");
+            function.getValue().properties().forEach(variable -> assertTrue(
+                    declaredVariables(function.getKey()).contains(variable.getKey()),
+                    function.getKey() + " does not declare " + variable.getKey()));
+        });
+    }
+
+    @Test
+    void resourceGraph_hasNoCycle() {
+        assertEquals(List.of(), cycle(dependencies(withGlobals(template))));
+    }
+
+    /** Functions as SAM deploys them: with Globals.Function merged in (only its references matter here). */
+    static Map<String, Map<String, Object>> withGlobals(Template template) {
+        var globals = template.section("Globals", "Function");
+        var resources = new LinkedHashMap<String, Map<String, Object>>();
+        template.resources().forEach((id, resource) -> {
+            var merged = new LinkedHashMap<>(resource);
+            if ("AWS::Serverless::Function".equals(resource.get("Type"))) {
+                merged.put("Globals", globals);
+            }
+            resources.put(id, merged);
+        });
+        return resources;
+    }
+
+    @Test
+    void resourceGraph_bucketReferencedByItsOwnFunction_isACycle() {
+        var resources = new LinkedHashMap<String, Map<String, Object>>();
+        resources.put("Bucket", Map.of("Type", "AWS::S3::Bucket"));
+        resources.put("Fn", Map.of("Type", "AWS::Serverless::Function", "Properties", Map.of(
+                "Environment", Map.of("Variables", Map.of("VIDEO_BUCKET", Map.of("Ref", "Bucket"))),
+                "Events", Map.of("Created", Map.of("Type", "S3", "Properties", Map.of("Bucket", Map.of("Ref", "Bucket")))))));
+
+        assertEquals(List.of("Bucket", "Fn", "Bucket"), cycle(dependencies(resources)));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void videoTable_keySchemaIsTheOneTheCodeUses() {
+        var keySchema = (List<Map<String, String>>) template.resourceProperties("VideoTable").get("KeySchema");
+
+        assertEquals(List.of(Map.of("AttributeName", VideoTable.PARTITION_KEY, "KeyType", "HASH"),
+                Map.of("AttributeName", VideoTable.SORT_KEY, "KeyType", "RANGE")), keySchema);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void parameters_secretsAreNoEchoWithoutDefaultValue() {
+        var secret = (Map<String, Object>) template.section("Parameters").get("WebhookSecret");
+
+        assertEquals(Boolean.TRUE, secret.get("NoEcho"));
+        assertEquals("", secret.get("Default"));
+    }
+
+    static void construct(Class<?> handler, Map<String, String> env) throws Exception {
+        Constructor<?> constructor = handler.getDeclaredConstructor(Map.class, AwsCredentialsProvider.class, Clock.class, Log.class);
+        try {
+            constructor.newInstance(env, LocalS3.CREDENTIALS, Clock.systemUTC(), Log.to(line -> {}));
+        } catch (InvocationTargetException e) {
+            fail(handler.getSimpleName() + " does not start with the template's variables: " + e.getCause().getMessage());
+        }
+    }
+
+    // --- the dependency graph CloudFormation sees ---
+
+    private static final Pattern SUB_REFERENCE = Pattern.compile("\\$\\{([A-Za-z0-9]+)[.}]");
+
+    /** resource → the resources it needs first (Ref, GetAtt, Sub, DependsOn, and the bucket → function edge of S3 events). */
+    @SuppressWarnings("unchecked")
+    static Map<String, Set<String>> dependencies(Map<String, Map<String, Object>> resources) {
+        var graph = new LinkedHashMap<String, Set<String>>();
+        resources.keySet().forEach(id -> graph.put(id, new LinkedHashSet<>()));
+        resources.forEach((id, resource) -> {
+            var definition = new HashMap<>(resource);
+            var properties = new HashMap<String, Object>((Map<String, Object>) resource.getOrDefault("Properties", Map.of()));
+            var events = (Map<String, Map<String, Object>>) properties.remove("Events");
+            definition.put("Properties", properties);
+            references(definition, resources.keySet(), graph.get(id));
+            Object dependsOn = resource.get("DependsOn");
+            if (dependsOn instanceof String single) {
+                graph.get(id).add(single);
+            } else if (dependsOn instanceof List<?> many) {
+                many.forEach(d -> graph.get(id).add((String) d));
+            }
+            if (events != null) {
+                events.values().stream()
+                        .filter(event -> "S3".equals(event.get("Type")))
+                        .map(event -> (Map<String, Object>) ((Map<String, Object>) event.get("Properties")).get("Bucket"))
+                        .forEach(bucket -> graph.get((String) bucket.get("Ref")).add(id));
+            }
+        });
+        return graph;
+    }
+
+    private static void references(Object node, Set<String> ids, Set<String> into) {
+        if (node instanceof Map<?, ?> map) {
+            map.forEach((key, value) -> {
+                switch (String.valueOf(key)) {
+                    case "Ref" -> addIfResource(String.valueOf(value).split("\\.")[0], ids, into);
+                    case "Fn::GetAtt" -> addIfResource(value instanceof List<?> l ? String.valueOf(l.getFirst())
+                            : String.valueOf(value).split("\\.")[0], ids, into);
+                    case "Fn::Sub" -> {
+                        String text = value instanceof List<?> l ? String.valueOf(l.getFirst()) : String.valueOf(value);
+                        SUB_REFERENCE.matcher(text).results().forEach(m -> addIfResource(m.group(1), ids, into));
+                        if (value instanceof List<?> l && l.size() > 1) {
+                            references(l.get(1), ids, into);
+                        }
+                    }
+                    default -> references(value, ids, into);
+                }
+            });
+        } else if (node instanceof List<?> list) {
+            list.forEach(item -> references(item, ids, into));
+        }
+    }
+
+    private static void addIfResource(String name, Set<String> ids, Set<String> into) {
+        if (ids.contains(name)) {
+            into.add(name);
+        }
+    }
+
+    /** A cycle as a path that starts and ends with the same resource, or an empty list. */
+    static List<String> cycle(Map<String, Set<String>> graph) {
+        var done = new HashSet<String>();
+        for (String start : graph.keySet()) {
+            var path = new ArrayDeque<String>();
+            var found = visit(start, graph, done, path, new HashSet<>());
+            if (!found.isEmpty()) {
+                return found;
+            }
+        }
+        return List.of();
+    }
+
+    private static List<String> visit(String node, Map<String, Set<String>> graph, Set<String> done, Deque<String> path,
+            Set<String> onPath) {
+        if (onPath.contains(node)) {
+            var cycle = new ArrayList<String>();
+            boolean in = false;
+            for (var it = path.descendingIterator(); it.hasNext(); ) {
+                String step = it.next();
+                in |= step.equals(node);
+                if (in) {
+                    cycle.add(step);
+                }
+            }
+            cycle.add(node);
+            return cycle;
+        }
+        if (done.contains(node)) {
+            return List.of();
+        }
+        path.push(node);
+        onPath.add(node);
+        for (String next : graph.getOrDefault(node, Set.of())) {
+            var found = visit(next, graph, done, path, onPath);
+            if (!found.isEmpty()) {
+                return found;
+            }
+        }
+        path.pop();
+        onPath.remove(node);
+        done.add(node);
+        return List.of();
+    }
+}
