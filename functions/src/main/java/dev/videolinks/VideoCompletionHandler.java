@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -59,13 +60,11 @@ public final class VideoCompletionHandler implements RequestStreamHandler {
         try {
             event = Json.MAPPER.readTree(input);
         } catch (IOException e) {
-            requestLog.error("event.rejected", "reason", "malformed JSON");
-            Json.MAPPER.writeValue(output, Map.of("rejected", java.util.List.of("malformed JSON")));
+            reject(output, requestLog, "malformed JSON");
             return;
         }
         if (event == null || !event.isObject()) {
-            requestLog.error("event.rejected", "reason", "event is not a JSON object");
-            Json.MAPPER.writeValue(output, Map.of("rejected", java.util.List.of("event is not a JSON object")));
+            reject(output, requestLog, "event is not a JSON object");
             return;
         }
         Instant deadline = clock.instant().plusMillis(context.getRemainingTimeInMillis());
@@ -76,9 +75,15 @@ public final class VideoCompletionHandler implements RequestStreamHandler {
         Json.MAPPER.writeValue(output, report);
     }
 
+    /** An event that can never succeed: said once in the log and the answer, not retried. */
+    private static void reject(OutputStream output, Log log, String reason) throws IOException {
+        log.error("event.rejected", "reason", reason);
+        Json.MAPPER.writeValue(output, Map.of("rejected", List.of(reason)));
+    }
+
     /** Fails the invocation so that Lambda retries it and, in the end, keeps it in the failure destination. */
     static final class WebhookDeliveryException extends RuntimeException {
-        WebhookDeliveryException(java.util.List<JobDelivery.Result> undelivered) {
+        WebhookDeliveryException(List<JobDelivery.Result> undelivered) {
             super("webhook not delivered for jobs " + undelivered.stream()
                     .map(r -> r.jobId() + " (" + r.lastError() + ")").toList());
         }
