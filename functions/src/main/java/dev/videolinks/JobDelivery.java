@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Delivers one completed job: presigns every video, sends the signed webhook and keeps the delivery state in
@@ -45,18 +44,19 @@ final class JobDelivery {
         this.clock = clock;
     }
 
-    Result deliver(String jobId, List<Video> videos, Instant deadline, Log log) {
-        List<Video> ordered = videos.stream().sorted(Comparator.comparing(Video::key)).toList();
+    Result deliver(Job job, Instant deadline, Log log) {
+        String jobId = job.jobId();
+        List<Video> ordered = job.currentVideos();
         String webhookId = webhookId(jobId, ordered);
-        var existing = table.delivery(jobId);
+        var existing = job.delivery();
         if (existing.isPresent() && existing.get().isDelivered(webhookId)) {
             log.info("webhook.already_delivered", "job_id", jobId, "webhook_id", webhookId);
             return new Result(jobId, webhookId, Delivery.State.DELIVERED, existing.get().attempts(),
                     existing.get().lastStatus(), null, true);
         }
         int previousAttempts = existing.filter(d -> d.webhookId().equals(webhookId)).map(Delivery::attempts).orElse(0);
-        String userId = ordered.stream().map(Video::userId).filter(Objects::nonNull).findFirst().orElse(null);
-        if (!table.beginDelivery(jobId, webhookId, userId, previousAttempts, clock.instant())) {
+        String userId = job.userId();
+        if (!table.beginDelivery(jobId, webhookId, previousAttempts, clock.instant())) {
             log.info("webhook.already_delivered", "job_id", jobId, "webhook_id", webhookId);
             return new Result(jobId, webhookId, Delivery.State.DELIVERED, previousAttempts, null, null, true);
         }

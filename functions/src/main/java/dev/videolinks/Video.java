@@ -15,7 +15,9 @@ record Video(
         long size,
         String contentType,
         Map<String, String> metadata,
-        Instant recordedAt) {
+        String sequencer,
+        Instant recordedAt,
+        boolean removed) {
 
     Video {
         metadata = Map.copyOf(metadata);

@@ -4,21 +4,24 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
- * What happens when objects land: every record is looked at, every video recorded once, and every job that
- * has all its videos gets its webhook.
+ * What happens when objects land or go: every record is looked at, every video recorded once, every removal
+ * marked, and every job that has all its videos gets its webhook.
  */
 final class VideoCompletion {
 
+    enum Outcome { RECORDED, DUPLICATE, REMOVED, IGNORED, SKIPPED }
+
     /** What became of one object. */
-    record ObjectOutcome(String key, String outcome, String jobId, String reason) {}
+    record ObjectOutcome(String key, Outcome outcome, String jobId, String reason) {}
 
     /** What one invocation did: per object, then per job delivered or attempted. */
     record Report(List<ObjectOutcome> objects, List<JobDelivery.Result> deliveries, List<String> rejected) {
@@ -49,67 +52,90 @@ final class VideoCompletion {
     Report process(ObjectEvent.Batch batch, Instant deadline, Log log) {
         batch.rejected().forEach(reason -> log.error("event.rejected", "reason", reason));
         var outcomes = new ArrayList<ObjectOutcome>();
-        var touchedJobs = new LinkedHashSet<String>();
+        var recordedJobs = new LinkedHashMap<String, Job>();
         for (ObjectEvent event : batch.objects()) {
-            ObjectOutcome outcome = record(event);
+            ObjectOutcome outcome;
+            if (!event.bucket().equals(bucket)) {
+                outcome = skipped(event.key(), "bucket '" + event.bucket() + "' is not VIDEO_BUCKET");
+            } else if (!keys.isCandidate(event.key())) {
+                outcome = new ObjectOutcome(event.key(), Outcome.IGNORED, null, "outside the video prefix");
+            } else if (event.kind() == ObjectEvent.Kind.REMOVED) {
+                outcome = remove(event);
+            } else {
+                var recorded = record(event);
+                outcome = recorded.outcome();
+                recorded.job().ifPresent(job -> recordedJobs.put(job.jobId(), job));
+            }
             outcomes.add(outcome);
+            String name = "video." + outcome.outcome().name().toLowerCase();
             switch (outcome.outcome()) {
-                case "recorded", "duplicate" -> {
-                    touchedJobs.add(outcome.jobId());
-                    log.info("video." + outcome.outcome(), "job_id", outcome.jobId(), "key", outcome.key());
-                }
-                case "ignored" -> log.info("video.ignored", "key", outcome.key(), "reason", outcome.reason());
-                default -> log.error("video.skipped", "key", outcome.key(), "reason", outcome.reason());
+                case SKIPPED -> log.error(name, "key", outcome.key(), "reason", outcome.reason());
+                case IGNORED -> log.info(name, "key", outcome.key(), "reason", outcome.reason());
+                default -> log.info(name, "job_id", outcome.jobId(), "key", outcome.key());
             }
         }
 
         var deliveries = new ArrayList<JobDelivery.Result>();
-        for (String jobId : touchedJobs) {
-            List<Video> videos = table.videos(jobId);
-            int expected = videos.stream().mapToInt(Video::videoCount).max().orElse(1);
-            if (videos.size() < expected) {
-                log.info("job.waiting", "job_id", jobId, "videos", videos.size(), "expected", expected);
+        for (Job job : recordedJobs.values()) {
+            if (!job.isComplete()) {
+                log.info("job.waiting", "job_id", job.jobId(), "videos", job.currentVideos().size(),
+                        "expected", job.expectedVideos());
                 continue;
             }
-            deliveries.add(delivery.deliver(jobId, videos, deadline, log));
+            deliveries.add(delivery.deliver(job, deadline, log));
         }
         return new Report(outcomes, deliveries, batch.rejected());
     }
 
-    private ObjectOutcome record(ObjectEvent event) {
+    private record Recorded(ObjectOutcome outcome, Optional<Job> job) {}
+
+    private Recorded record(ObjectEvent event) {
         String key = event.key();
-        if (!event.bucket().equals(bucket)) {
-            return new ObjectOutcome(key, "skipped", null, "bucket '" + event.bucket() + "' is not VIDEO_BUCKET");
-        }
-        if (!keys.isCandidate(key)) {
-            return new ObjectOutcome(key, "ignored", null, "outside the video prefix");
-        }
-        if (event.kind() == ObjectEvent.Kind.REMOVED) {
-            return new ObjectOutcome(key, "ignored", null, "removal");
-        }
         HeadObjectResponse head;
         try {
             head = s3.headObject(h -> h.bucket(bucket).key(key).versionId(event.versionId()));
         } catch (S3Exception e) {
             if (e.statusCode() == 404) {
-                return new ObjectOutcome(key, "skipped", null, "object is gone");
+                return new Recorded(skipped(key, "object is gone"), Optional.empty());
             }
             throw e;
         }
         if (!keys.isVideo(key, head.contentType())) {
-            return new ObjectOutcome(key, "ignored", null, "not a video");
+            return new Recorded(new ObjectOutcome(key, Outcome.IGNORED, null, "not a video"), Optional.empty());
         }
         var located = keys.locate(key, head.metadata());
         if (located.isRejected()) {
-            return new ObjectOutcome(key, "skipped", null, located.rejection());
+            return new Recorded(skipped(key, located.rejection()), Optional.empty());
         }
         Map<String, String> metadata = new HashMap<>(head.metadata());
         CONTROL_METADATA.forEach(metadata::remove);
         var video = new Video(located.jobId(), located.userId(), located.videoCount(), bucket, key,
-                unquote(head.eTag()), head.versionId(), head.contentLength(), head.contentType() == null ? "binary/octet-stream" : head.contentType(), metadata,
-                clock.instant());
-        boolean recorded = table.recordVideo(video);
-        return new ObjectOutcome(key, recorded ? "recorded" : "duplicate", located.jobId(), null);
+                unquote(head.eTag()), head.versionId(), head.contentLength(),
+                head.contentType() == null ? "binary/octet-stream" : head.contentType(), metadata,
+                event.sequencer(), clock.instant(), false);
+        boolean keyTellsTheJob = keys.fromKey(key).map(k -> k.jobId().equals(video.jobId())).orElse(false);
+        if (!keyTellsTheJob) {
+            table.rememberJobOfKey(key, video.jobId());
+        }
+        var recorded = table.recordVideo(video);
+        var outcome = new ObjectOutcome(key, recorded.changed() ? Outcome.RECORDED : Outcome.DUPLICATE, video.jobId(), null);
+        return new Recorded(outcome, Optional.of(recorded.job()));
+    }
+
+    private ObjectOutcome remove(ObjectEvent event) {
+        String key = event.key();
+        Optional<String> jobId = table.rememberedJobOfKey(key)
+                .or(() -> keys.fromKey(key).map(VideoKeys.KeyJob::jobId));
+        if (jobId.isEmpty()) {
+            return new ObjectOutcome(key, Outcome.IGNORED, null, "removal of a key no job was recorded for");
+        }
+        return table.markRemoved(jobId.get(), key, event.sequencer(), clock.instant())
+                .map(job -> new ObjectOutcome(key, Outcome.REMOVED, job.jobId(), null))
+                .orElseGet(() -> new ObjectOutcome(key, Outcome.IGNORED, jobId.get(), "no current video to remove"));
+    }
+
+    private static ObjectOutcome skipped(String key, String reason) {
+        return new ObjectOutcome(key, Outcome.SKIPPED, null, reason);
     }
 
     private static String unquote(String eTag) {

@@ -91,26 +91,31 @@ final class VideoKeys {
             return Located.rejected("metadata video-count must be 1.." + MAX_VIDEO_COUNT);
         }
 
-        String[] segments = key.substring(prefix.length()).split("/");
-        String keyUser = null;
-        String keyJob = null;
-        if (segments.length >= 3 && USER_ID.matcher(segments[0]).matches() && JOB_ID.matcher(segments[1]).matches()) {
-            keyUser = segments[0];
-            keyJob = segments[1];
-        } else if (segments.length == 1) {
-            var legacy = LEGACY_NAME.matcher(segments[0]);
-            if (legacy.matches()) {
-                keyJob = legacy.group(1);
-            }
-        }
-        String job = metaJob != null ? metaJob : keyJob;
+        var fromKey = fromKey(key);
+        String job = metaJob != null ? metaJob : fromKey.map(KeyJob::jobId).orElse(null);
         if (job == null) {
             return Located.rejected("no job id: neither metadata job-id nor a known key layout");
         }
-        String user = metaUser != null ? metaUser : keyUser;
+        String user = metaUser != null ? metaUser : fromKey.map(KeyJob::userId).orElse(null);
         return new Located(job, user, count, null);
     }
 
+    /** Job and owner as the key alone tells them: {@code {userId}/{jobId}/...} or {@code video_{jobId}.{ext}}. */
+    Optional<KeyJob> fromKey(String key) {
+        String[] segments = key.substring(prefix.length()).split("/");
+        if (segments.length >= 3 && USER_ID.matcher(segments[0]).matches() && JOB_ID.matcher(segments[1]).matches()) {
+            return Optional.of(new KeyJob(segments[1], segments[0]));
+        }
+        if (segments.length == 1) {
+            var legacy = LEGACY_NAME.matcher(segments[0]);
+            if (legacy.matches()) {
+                return Optional.of(new KeyJob(legacy.group(1), null));
+            }
+        }
+        return Optional.empty();
+    }
+
+    record KeyJob(String jobId, String userId) {}
     /** The job an object belongs to, or why it belongs to none. */
     record Located(String jobId, String userId, int videoCount, String rejection) {
         static Located rejected(String reason) {

@@ -1,7 +1,10 @@
 package dev.videolinks;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -9,17 +12,25 @@ import java.util.stream.Collectors;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 
 /**
- * The DynamoDB table: per job, one item per video ({@code sk = video#<key>}) and one delivery item
- * ({@code sk = delivery}), all under the partition key {@code job_id}.
+ * The DynamoDB table: one item per job ({@code job_id}) holding its videos (a map by key) and the state of
+ * its webhook delivery. One item per job makes recording a video one conditional write that answers the
+ * whole job, and lets the URL API read 100 jobs in one call.
  */
 final class VideoTable {
 
     static final String PARTITION_KEY = "job_id";
-    static final String SORT_KEY = "sk";
-    private static final String VIDEO_PREFIX = "video#";
-    private static final String DELIVERY = "delivery";
+    /** BatchGetItem's limit. */
+    static final int MAX_BATCH = 100;
+    private static final int MAX_UNPROCESSED_ROUNDS = 5;
+    private static final String KEY_POINTER = "key#";
+
+    /** The job after recording a video; {@code changed} is false when this version was already recorded. */
+    record Recorded(boolean changed, Job job) {}
 
     private final DynamoDbClient dynamoDb;
     private final String table;
@@ -29,74 +40,135 @@ final class VideoTable {
         this.table = table;
     }
 
-    /** Records a video version; false when this exact version was already recorded (a duplicate event). */
-    boolean recordVideo(Video video) {
-        var item = new HashMap<String, AttributeValue>();
-        item.put(PARTITION_KEY, s(video.jobId()));
-        item.put(SORT_KEY, s(VIDEO_PREFIX + video.key()));
-        item.put("bucket", s(video.bucket()));
-        item.put("s3_key", s(video.key()));
-        item.put("etag", s(video.eTag()));
-        item.put("object_version", s(video.version()));
-        item.put("size", n(video.size()));
-        item.put("content_type", s(video.contentType()));
-        item.put("video_count", n(video.videoCount()));
-        item.put("recorded_at", s(video.recordedAt().toString()));
-        item.put("metadata", AttributeValue.fromM(video.metadata().entrySet().stream()
-                .collect(Collectors.toMap(Map.Entry::getKey, e -> s(e.getValue())))));
-        if (video.versionId() != null) {
-            item.put("version_id", s(video.versionId()));
-        }
-        if (video.userId() != null) {
-            item.put("user_id", s(video.userId()));
+    Recorded recordVideo(Video video) {
+        AttributeValue entry = videoEntry(video);
+        // Most jobs have a single video: try to create the job with it.
+        try {
+            dynamoDb.putItem(put -> put.tableName(table)
+                    .item(Map.of(PARTITION_KEY, s(video.jobId()), "videos", AttributeValue.fromM(Map.of(video.key(), entry))))
+                    .conditionExpression("attribute_not_exists(job_id)")
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+            return new Recorded(true, new Job(video.jobId(), List.of(video), Optional.empty()));
+        } catch (ConditionalCheckFailedException exists) {
+            Job job = toJob(exists.item());
+            if (alreadyRecorded(job, video)) {
+                return new Recorded(false, job);
+            }
         }
         try {
-            dynamoDb.putItem(put -> put.tableName(table).item(item)
-                    .conditionExpression("attribute_not_exists(sk) OR object_version <> :version")
-                    .expressionAttributeValues(Map.of(":version", s(video.version()))));
-            return true;
-        } catch (ConditionalCheckFailedException e) {
-            return false;
+            var updated = dynamoDb.updateItem(update -> update.tableName(table).key(key(video.jobId()))
+                    .updateExpression("SET videos.#key = :video")
+                    .conditionExpression("attribute_not_exists(videos.#key) OR videos.#key.object_version <> :version"
+                            + " OR videos.#key.removed = :true")
+                    .expressionAttributeNames(Map.of("#key", video.key()))
+                    .expressionAttributeValues(Map.of(":video", entry, ":version", s(video.version()),
+                            ":true", AttributeValue.fromBool(true)))
+                    .returnValues(ReturnValue.ALL_NEW)
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+            return new Recorded(true, toJob(updated.attributes()));
+        } catch (ConditionalCheckFailedException concurrentDuplicate) {
+            return new Recorded(false, toJob(concurrentDuplicate.item()));
         }
     }
 
-    /** Every recorded video of a job, read consistently so a just-recorded video is seen. */
-    List<Video> videos(String jobId) {
-        return dynamoDb.queryPaginator(query -> query.tableName(table).consistentRead(true)
-                        .keyConditionExpression("job_id = :job AND begins_with(sk, :video)")
-                        .expressionAttributeValues(Map.of(":job", s(jobId), ":video", s(VIDEO_PREFIX))))
-                .items().stream()
-                .map(VideoTable::toVideo)
-                .toList();
+    private static boolean alreadyRecorded(Job job, Video video) {
+        return job.videos().stream().anyMatch(v ->
+                v.key().equals(video.key()) && v.version().equals(video.version()) && !v.removed());
     }
 
-    Optional<Delivery> delivery(String jobId) {
-        var item = dynamoDb.getItem(get -> get.tableName(table).consistentRead(true).key(deliveryKey(jobId))).item();
-        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(toDelivery(item));
+    Optional<Job> job(String jobId) {
+        var item = dynamoDb.getItem(get -> get.tableName(table).consistentRead(true).key(key(jobId))).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(toJob(item));
+    }
+
+    /** Up to {@value #MAX_BATCH} jobs in one round trip (plus a few for keys DynamoDB leaves unprocessed). */
+    Map<String, Job> jobs(Collection<String> jobIds) {
+        if (jobIds.size() > MAX_BATCH) {
+            throw new IllegalArgumentException("at most " + MAX_BATCH + " jobs per batch");
+        }
+        var found = new LinkedHashMap<String, Job>();
+        if (jobIds.isEmpty()) {
+            return found;
+        }
+        Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder()
+                .keys(jobIds.stream().map(VideoTable::key).toList()).build());
+        for (int round = 0; !request.isEmpty(); round++) {
+            if (round == MAX_UNPROCESSED_ROUNDS) {
+                throw new IllegalStateException("DynamoDB left keys unprocessed after " + round + " rounds");
+            }
+            Map<String, KeysAndAttributes> next = request;
+            var response = dynamoDb.batchGetItem(batch -> batch.requestItems(next));
+            response.responses().getOrDefault(table, List.of()).forEach(item -> {
+                Job job = toJob(item);
+                found.put(job.jobId(), job);
+            });
+            request = response.unprocessedKeys();
+        }
+        return found;
+    }
+
+    /**
+     * Remembers the job of a key whose job the key alone does not tell (job id from metadata), so that its
+     * removal, which carries no metadata, finds the job. Job ids cannot contain '#': no clash with real jobs.
+     */
+    void rememberJobOfKey(String key, String jobId) {
+        dynamoDb.putItem(put -> put.tableName(table)
+                .item(Map.of(PARTITION_KEY, s(KEY_POINTER + key), "points_to", s(jobId))));
+    }
+
+    Optional<String> rememberedJobOfKey(String key) {
+        var item = dynamoDb.getItem(get -> get.tableName(table).consistentRead(true).key(key(KEY_POINTER + key))).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item.get("points_to").s());
+    }
+
+    /**
+     * Marks a video removed, unless the removal is older than the recorded version (S3 sequencers order the
+     * events of one key). Answers the job after the change, or empty when there was nothing to remove.
+     */
+    Optional<Job> markRemoved(String jobId, String key, String sequencer, Instant now) {
+        Optional<Job> job = job(jobId);
+        Optional<Video> video = job.flatMap(j -> j.videos().stream().filter(v -> v.key().equals(key)).findFirst());
+        if (video.isEmpty() || video.get().removed() || isOlder(sequencer, video.get().sequencer())) {
+            return Optional.empty();
+        }
+        try {
+            var updated = dynamoDb.updateItem(update -> update.tableName(table).key(key(jobId))
+                    .updateExpression("SET videos.#key.removed = :true, videos.#key.removed_at = :now")
+                    .conditionExpression("videos.#key.object_version = :version")
+                    .expressionAttributeNames(Map.of("#key", key))
+                    .expressionAttributeValues(Map.of(":true", AttributeValue.fromBool(true), ":now", s(now.toString()),
+                            ":version", s(video.get().version())))
+                    .returnValues(ReturnValue.ALL_NEW));
+            return Optional.of(toJob(updated.attributes()));
+        } catch (ConditionalCheckFailedException replacedMeanwhile) {
+            return Optional.empty();
+        }
+    }
+
+    /** S3 sequencers compare as hex strings right-padded with zeros to the same length. */
+    static boolean isOlder(String sequencer, String than) {
+        if (sequencer == null || than == null) {
+            return false;
+        }
+        int length = Math.max(sequencer.length(), than.length());
+        String a = (sequencer + "0".repeat(length)).substring(0, length);
+        String b = (than + "0".repeat(length)).substring(0, length);
+        return a.compareToIgnoreCase(b) < 0;
     }
 
     /**
      * Marks the job's delivery pending for this webhook id before anything is sent. False when that id is
      * already delivered (another invocation got there first).
      */
-    boolean beginDelivery(String jobId, String webhookId, String userId, int attempts, Instant now) {
-        var values = new HashMap<String, AttributeValue>();
-        values.put(":id", s(webhookId));
-        values.put(":pending", s(Delivery.State.PENDING.name()));
-        values.put(":delivered", s(Delivery.State.DELIVERED.name()));
-        values.put(":attempts", n(attempts));
-        values.put(":now", s(now.toString()));
-        String set = "SET webhook_id = :id, delivery_state = :pending, attempts = :attempts, updated_at = :now";
-        if (userId != null) {
-            values.put(":user", s(userId));
-            set += ", user_id = :user";
-        }
-        String update = set;
+    boolean beginDelivery(String jobId, String webhookId, int attempts, Instant now) {
         try {
-            dynamoDb.updateItem(u -> u.tableName(table).key(deliveryKey(jobId))
-                    .updateExpression(update)
-                    .conditionExpression("attribute_not_exists(sk) OR webhook_id <> :id OR delivery_state <> :delivered")
-                    .expressionAttributeValues(values));
+            dynamoDb.updateItem(u -> u.tableName(table).key(key(jobId))
+                    .updateExpression("SET webhook_id = :id, delivery_state = :pending, attempts = :attempts, updated_at = :now")
+                    .conditionExpression("attribute_exists(job_id) AND (attribute_not_exists(webhook_id)"
+                            + " OR webhook_id <> :id OR delivery_state <> :delivered)")
+                    .expressionAttributeValues(Map.of(":id", s(webhookId), ":pending", s(Delivery.State.PENDING.name()),
+                            ":delivered", s(Delivery.State.DELIVERED.name()), ":attempts", n(attempts),
+                            ":now", s(now.toString()))));
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;
@@ -105,7 +177,7 @@ final class VideoTable {
 
     /**
      * Writes the outcome of a delivery series. Does nothing when a newer webhook id has taken over the job
-     * meanwhile (a new version of one of its videos arrived).
+     * meanwhile (a new version of one of its videos arrived): that delivery owns the state now.
      */
     void recordOutcome(String jobId, String webhookId, Delivery.State state, int attempts, Integer lastStatus,
             String lastError, Instant nextAttemptAt, Instant now) {
@@ -114,71 +186,94 @@ final class VideoTable {
         values.put(":state", s(state.name()));
         values.put(":attempts", n(attempts));
         values.put(":now", s(now.toString()));
-        var set = new StringBuilder("SET delivery_state = :state, attempts = :attempts, updated_at = :now");
-        var remove = new StringBuilder();
-        if (lastStatus != null) {
-            values.put(":status", n(lastStatus));
-            set.append(", last_status = :status");
-        } else {
-            remove.append(remove.isEmpty() ? " REMOVE " : ", ").append("last_status");
-        }
-        if (lastError != null) {
-            values.put(":error", s(lastError));
-            set.append(", last_error = :error");
-        } else {
-            remove.append(remove.isEmpty() ? " REMOVE " : ", ").append("last_error");
-        }
-        if (nextAttemptAt != null) {
-            values.put(":next", n(nextAttemptAt.getEpochSecond()));
-            set.append(", next_attempt_at = :next");
-        } else {
-            remove.append(remove.isEmpty() ? " REMOVE " : ", ").append("next_attempt_at");
-        }
+        var set = new ArrayList<>(List.of("delivery_state = :state", "attempts = :attempts", "updated_at = :now"));
+        var remove = new ArrayList<String>();
+        optional(set, remove, values, "last_status", lastStatus == null ? null : n(lastStatus));
+        optional(set, remove, values, "last_error", lastError == null ? null : s(lastError));
+        optional(set, remove, values, "next_attempt_at", nextAttemptAt == null ? null : n(nextAttemptAt.getEpochSecond()));
         if (state == Delivery.State.DELIVERED) {
-            set.append(", delivered_at = :now");
+            set.add("delivered_at = :now");
         }
-        String update = set.append(remove).toString();
+        String update = "SET " + String.join(", ", set) + (remove.isEmpty() ? "" : " REMOVE " + String.join(", ", remove));
         try {
-            dynamoDb.updateItem(u -> u.tableName(table).key(deliveryKey(jobId))
+            dynamoDb.updateItem(u -> u.tableName(table).key(key(jobId))
                     .updateExpression(update)
                     .conditionExpression("webhook_id = :id")
                     .expressionAttributeValues(values));
-        } catch (ConditionalCheckFailedException e) {
-            // superseded by a newer version of the job: its own delivery owns the item now
+        } catch (ConditionalCheckFailedException superseded) {
+            // a newer version of the job is being delivered; its outcome is the one to keep
         }
     }
 
-    private static Map<String, AttributeValue> deliveryKey(String jobId) {
-        return Map.of(PARTITION_KEY, s(jobId), SORT_KEY, s(DELIVERY));
+    private static void optional(List<String> set, List<String> remove, Map<String, AttributeValue> values,
+            String attribute, AttributeValue value) {
+        if (value == null) {
+            remove.add(attribute);
+        } else {
+            values.put(":" + attribute, value);
+            set.add(attribute + " = :" + attribute);
+        }
     }
 
-    private static Video toVideo(Map<String, AttributeValue> item) {
-        return new Video(
-                item.get(PARTITION_KEY).s(),
-                text(item, "user_id"),
-                Integer.parseInt(item.get("video_count").n()),
-                item.get("bucket").s(),
-                item.get("s3_key").s(),
-                item.get("etag").s(),
-                text(item, "version_id"),
-                Long.parseLong(item.get("size").n()),
-                item.get("content_type").s(),
-                item.get("metadata").m().entrySet().stream()
-                        .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().s())),
-                Instant.parse(item.get("recorded_at").s()));
+    private static Map<String, AttributeValue> key(String jobId) {
+        return Map.of(PARTITION_KEY, s(jobId));
     }
 
-    private static Delivery toDelivery(Map<String, AttributeValue> item) {
-        return new Delivery(
-                item.get(PARTITION_KEY).s(),
+    private static AttributeValue videoEntry(Video video) {
+        var entry = new HashMap<String, AttributeValue>();
+        entry.put("bucket", s(video.bucket()));
+        entry.put("etag", s(video.eTag()));
+        entry.put("object_version", s(video.version()));
+        entry.put("size", n(video.size()));
+        entry.put("content_type", s(video.contentType()));
+        entry.put("video_count", n(video.videoCount()));
+        entry.put("recorded_at", s(video.recordedAt().toString()));
+        entry.put("metadata", AttributeValue.fromM(video.metadata().entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> s(e.getValue())))));
+        if (video.versionId() != null) {
+            entry.put("version_id", s(video.versionId()));
+        }
+        if (video.userId() != null) {
+            entry.put("user_id", s(video.userId()));
+        }
+        if (video.sequencer() != null) {
+            entry.put("sequencer", s(video.sequencer()));
+        }
+        return AttributeValue.fromM(entry);
+    }
+
+    private static Job toJob(Map<String, AttributeValue> item) {
+        String jobId = item.get(PARTITION_KEY).s();
+        var videos = item.getOrDefault("videos", AttributeValue.fromM(Map.of())).m().entrySet().stream()
+                .map(e -> toVideo(jobId, e.getKey(), e.getValue().m()))
+                .toList();
+        Optional<Delivery> delivery = item.containsKey("webhook_id") ? Optional.of(new Delivery(
+                jobId,
                 item.get("webhook_id").s(),
                 Delivery.State.valueOf(item.get("delivery_state").s()),
                 Integer.parseInt(item.get("attempts").n()),
                 item.containsKey("last_status") ? Integer.valueOf(item.get("last_status").n()) : null,
                 text(item, "last_error"),
-                item.containsKey("next_attempt_at")
-                        ? Instant.ofEpochSecond(Long.parseLong(item.get("next_attempt_at").n())) : null,
-                Instant.parse(item.get("updated_at").s()));
+                item.containsKey("next_attempt_at") ? Instant.ofEpochSecond(Long.parseLong(item.get("next_attempt_at").n())) : null,
+                Instant.parse(item.get("updated_at").s()))) : Optional.empty();
+        return new Job(jobId, videos, delivery);
+    }
+
+    private static Video toVideo(String jobId, String key, Map<String, AttributeValue> entry) {
+        return new Video(
+                jobId,
+                text(entry, "user_id"),
+                Integer.parseInt(entry.get("video_count").n()),
+                entry.get("bucket").s(),
+                key,
+                entry.get("etag").s(),
+                text(entry, "version_id"),
+                Long.parseLong(entry.get("size").n()),
+                entry.get("content_type").s(),
+                entry.get("metadata").m().entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().s())),
+                text(entry, "sequencer"),
+                Instant.parse(entry.get("recorded_at").s()),
+                entry.containsKey("removed") && entry.get("removed").bool());
     }
 
     private static String text(Map<String, AttributeValue> item, String name) {

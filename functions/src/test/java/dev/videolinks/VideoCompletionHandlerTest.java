@@ -128,10 +128,12 @@ class VideoCompletionHandlerTest {
         new Webhook(secret).verify(request.text(), request.headers());
     }
 
+    Job job(String jobId) {
+        return new VideoTable(dynamoDb.client(), table).job(jobId).orElseThrow();
+    }
+
     Delivery delivery(String jobId) {
-        var dynamo = dynamoDb.client();
-        var videoTable = new VideoTable(dynamo, table);
-        return videoTable.delivery(jobId).orElseThrow();
+        return job(jobId).delivery().orElseThrow();
     }
 
     HttpResponse<byte[]> fetch(String url, String... headers) throws Exception {
@@ -224,11 +226,11 @@ class VideoCompletionHandlerTest {
         var outcomes = new ArrayList<String>();
         report.get("objects").forEach(o -> outcomes.add(o.get("outcome").asText() + " " + o.get("key").asText()));
         assertEquals(List.of(
-                "recorded generated_videos/user_42/job_pair/take 1.mp4",
-                "recorded generated_videos/user_42/job_pair/take 2.webm",
-                "ignored generated_videos/user_42/job_pair/thumbnail.jpg",
-                "ignored uploads/user_42/raw_take.mp4",
-                "ignored generated_videos/user_42/job_pair/"), outcomes);
+                "RECORDED generated_videos/user_42/job_pair/take 1.mp4",
+                "RECORDED generated_videos/user_42/job_pair/take 2.webm",
+                "IGNORED generated_videos/user_42/job_pair/thumbnail.jpg",
+                "IGNORED uploads/user_42/raw_take.mp4",
+                "IGNORED generated_videos/user_42/job_pair/"), outcomes);
     }
 
     @Test
@@ -240,7 +242,7 @@ class VideoCompletionHandlerTest {
         JsonNode second = invoke(handler, "s3-object-created.json");
 
         assertEquals(1, receiver.requests().size());
-        assertEquals("duplicate", second.at("/objects/0/outcome").asText());
+        assertEquals("DUPLICATE", second.at("/objects/0/outcome").asText());
         assertTrue(second.at("/deliveries/0/already_delivered").asBoolean());
         assertEquals(Delivery.State.DELIVERED, delivery(JOB).state());
         assertEquals(1, delivery(JOB).attempts());
@@ -267,7 +269,7 @@ class VideoCompletionHandlerTest {
         JsonNode report = invoke(handler(), "s3-object-created.json");
 
         assertTrue(receiver.requests().isEmpty());
-        assertEquals("skipped", report.at("/objects/0/outcome").asText());
+        assertEquals("SKIPPED", report.at("/objects/0/outcome").asText());
         assertEquals("object is gone", report.at("/objects/0/reason").asText());
         assertTrue(logs.stream().anyMatch(l -> l.contains("\"video.skipped\"") && l.contains(KEY)));
     }
@@ -323,7 +325,7 @@ class VideoCompletionHandlerTest {
         assertEquals(3, state.attempts());
         assertNotNull(state.lastError());
         assertNotNull(state.nextAttemptAt());
-        assertEquals(1, new VideoTable(dynamoDb.client(), table).videos(JOB).size(), "the video stays recorded");
+        assertEquals(1, job(JOB).videos().size(), "the video stays recorded");
 
         invoke(handler(), "s3-object-created.json"); // Lambda's retry, receiver back up
 
@@ -437,11 +439,58 @@ class VideoCompletionHandlerTest {
         assertEquals(null, onlyWebhook().header("webhook-signature"));
     }
 
+    @Test
+    void handleRequest_objectRemoved_videoMarkedRemoved() throws Exception {
+        var handler = handler();
+        putVideo(KEY, VIDEO, Map.of());
+        invoke(handler, "s3-object-created.json");
+        s3.client().deleteObject(d -> d.bucket(Events.BUCKET).key(KEY));
+
+        JsonNode report = invoke(handler, "s3-object-removed.json");
+
+        assertEquals("REMOVED", report.at("/objects/0/outcome").asText());
+        assertTrue(job(JOB).videos().getFirst().removed());
+        assertTrue(job(JOB).currentVideos().isEmpty());
+    }
+
+    @Test
+    void handleRequest_removalOlderThanTheRecordedVersion_ignored() throws Exception {
+        var handler = handler();
+        putVideo(KEY, VIDEO, Map.of());
+        invoke(handler, "s3-object-created.json");
+        var stale = (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.readTree(Events.load("s3-object-removed.json"));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) stale.at("/Records/0/s3/object")).put("sequencer", "0066F2A1B3C4D5E6");
+
+        JsonNode report = invoke(handler, Json.MAPPER.writeValueAsBytes(stale));
+
+        assertEquals("IGNORED", report.at("/objects/0/outcome").asText());
+        assertFalse(job(JOB).videos().getFirst().removed());
+    }
+
+    @Test
+    void handleRequest_removalOfAVideoWhoseJobCameFromMetadata_findsTheJob() throws Exception {
+        var handler = handler();
+        String key = "generated_videos/renders/final.mp4";
+        putVideo(key, VIDEO, Map.of("job-id", "job_from_metadata", "user-id", "user_42"));
+        invoke(handler, eventFor(key));
+        byte[] removal = eventFor(key, "ObjectRemoved:Delete");
+
+        JsonNode report = invoke(handler, removal);
+
+        assertEquals("REMOVED", report.at("/objects/0/outcome").asText());
+        assertEquals("job_from_metadata", report.at("/objects/0/job_id").asText());
+    }
+
     /** An S3 notification for one key, shaped like the sample in events/. */
     static byte[] eventFor(String key) throws IOException {
+        return eventFor(key, "ObjectCreated:Put");
+    }
+
+    static byte[] eventFor(String key, String eventName) throws IOException {
         var event = (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.readTree(Events.load("s3-object-created.json"));
         var object = (com.fasterxml.jackson.databind.node.ObjectNode) event.at("/Records/0/s3/object");
         object.put("key", java.net.URLEncoder.encode(key, StandardCharsets.UTF_8).replace("%2F", "/"));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) event.at("/Records/0")).put("eventName", eventName);
         return Json.MAPPER.writeValueAsBytes(event);
     }
 }
