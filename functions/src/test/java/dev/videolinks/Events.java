@@ -1,5 +1,8 @@
 package dev.videolinks;
 
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -11,6 +14,12 @@ final class Events {
     static final String BUCKET = "video-links-example";
 
     private Events() {}
+
+    /** An API event read the way the Lambda runtime reads it. */
+    static APIGatewayV2HTTPEvent api(String name) {
+        return LambdaEventSerializers.serializerFor(APIGatewayV2HTTPEvent.class, Events.class.getClassLoader())
+                .fromJson(new ByteArrayInputStream(load(name)));
+    }
 
     static byte[] load(String name) {
         try {

@@ -148,11 +148,26 @@ class TemplateTest {
 
     @Test
     @SuppressWarnings("unchecked")
+    void videoApi_routesAreTheOnesTheHandlerServesAndEachHasAnAuthorizer() {
+        var body = (Map<String, Object>) template.resourceProperties("VideoApi").get("DefinitionBody");
+        var routes = new TreeSet<String>();
+        ((Map<String, Map<String, Map<String, Object>>>) body.get("paths")).forEach((path, operations) ->
+                operations.forEach((method, operation) -> {
+                    routes.add(method.toUpperCase() + " " + path);
+                    assertTrue(operation.containsKey("security"), method + " " + path + " has no authorizer");
+                    var uri = String.valueOf(((Map<String, Object>) operation.get("x-amazon-apigateway-integration")).get("uri"));
+                    assertTrue(uri.contains("${VideoUrlFunction.Alias}"), method + " " + path + " integrates " + uri);
+                }));
+
+        assertEquals(new TreeSet<>(Set.of(VideoUrlHandler.GET_JOB, VideoUrlHandler.BATCH)), routes);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
     void videoTable_keySchemaIsTheOneTheCodeUses() {
         var keySchema = (List<Map<String, String>>) template.resourceProperties("VideoTable").get("KeySchema");
 
-        assertEquals(List.of(Map.of("AttributeName", VideoTable.PARTITION_KEY, "KeyType", "HASH"),
-                Map.of("AttributeName", VideoTable.SORT_KEY, "KeyType", "RANGE")), keySchema);
+        assertEquals(List.of(Map.of("AttributeName", VideoTable.PARTITION_KEY, "KeyType", "HASH")), keySchema);
     }
 
     @Test

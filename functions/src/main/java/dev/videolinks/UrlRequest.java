@@ -1,0 +1,168 @@
+package dev.videolinks;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** What a URL API request asks for, validated: everything that comes in is checked here (SPEC §4). */
+record UrlRequest(List<String> jobIds, Duration ttl, UrlSigner.Disposition disposition) {
+
+    static final int MAX_BATCH = VideoTable.MAX_BATCH;
+    static final int MAX_BODY_BYTES = 32 * 1024;
+    static final Duration MIN_TTL = Duration.ofSeconds(60);
+    private static final Pattern DIGITS = Pattern.compile("\\d{1,9}");
+    private static final Set<String> BATCH_FIELDS = Set.of("job_ids", "expires_in", "disposition");
+
+    /** {@code GET /videos/{jobId}?expires_in=&disposition=} */
+    static UrlRequest single(APIGatewayV2HTTPEvent event, Config config) {
+        String jobId = event.getPathParameters() == null ? null : event.getPathParameters().get("jobId");
+        Map<String, String> query = event.getQueryStringParameters() == null ? Map.of() : event.getQueryStringParameters();
+        return new UrlRequest(List.of(jobId(jobId)), ttl(query.get("expires_in"), config),
+                disposition(query.get("disposition")));
+    }
+
+    /** {@code POST /videos/urls} with {@code {"job_ids": [...], "expires_in": 900, "disposition": "inline"}}. */
+    static UrlRequest batch(APIGatewayV2HTTPEvent event, Config config) {
+        String contentType = header(event, "content-type");
+        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).strip().startsWith("application/json")) {
+            throw ApiError.badRequest("Content-Type must be application/json");
+        }
+        byte[] body = body(event);
+        JsonNode json;
+        try {
+            json = Json.MAPPER.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw ApiError.badRequest("body is not valid JSON");
+        } catch (java.io.IOException e) {
+            throw ApiError.badRequest("body cannot be read");
+        }
+        if (json == null || !json.isObject()) {
+            throw ApiError.badRequest("body must be a JSON object with job_ids");
+        }
+        json.fieldNames().forEachRemaining(name -> {
+            if (!BATCH_FIELDS.contains(name)) {
+                throw ApiError.badRequest("unknown field '" + printable(name) + "'; expected job_ids, expires_in, disposition");
+            }
+        });
+        JsonNode ids = json.get("job_ids");
+        if (ids == null || !ids.isArray()) {
+            throw ApiError.badRequest("job_ids must be an array of job ids");
+        }
+        if (ids.isEmpty() || ids.size() > MAX_BATCH) {
+            throw ApiError.badRequest("job_ids must hold 1 to " + MAX_BATCH + " ids, got " + ids.size());
+        }
+        var unique = new LinkedHashSet<String>();
+        for (JsonNode id : ids) {
+            if (!id.isTextual()) {
+                throw ApiError.badRequest("job_ids must be strings");
+            }
+            if (!unique.add(jobId(id.asText()))) {
+                throw ApiError.badRequest("job id '" + id.asText() + "' is repeated");
+            }
+        }
+        return new UrlRequest(new ArrayList<>(unique), ttl(json.get("expires_in"), config),
+                disposition(json.hasNonNull("disposition") ? textField(json, "disposition") : null));
+    }
+
+    static String jobId(String value) {
+        if (value == null || !VideoKeys.JOB_ID.matcher(value).matches()) {
+            throw ApiError.badRequest("job id must be 1 to 128 characters of A-Z a-z 0-9 _ -");
+        }
+        return value;
+    }
+
+    private static Duration ttl(String value, Config config) {
+        if (value == null) {
+            return config.urlTtl();
+        }
+        if (!DIGITS.matcher(value).matches()) {
+            throw ApiError.badRequest("expires_in must be a whole number of seconds");
+        }
+        return boundedTtl(Long.parseLong(value), config);
+    }
+
+    private static Duration ttl(JsonNode value, Config config) {
+        if (value == null || value.isNull()) {
+            return config.urlTtl();
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+            throw ApiError.badRequest("expires_in must be a whole number of seconds");
+        }
+        return boundedTtl(value.asLong(), config);
+    }
+
+    private static Duration boundedTtl(long seconds, Config config) {
+        long max = config.urlMaxTtl().toSeconds();
+        if (seconds < MIN_TTL.toSeconds() || seconds > max) {
+            throw ApiError.badRequest("expires_in must be between " + MIN_TTL.toSeconds() + " and " + max + " seconds");
+        }
+        return Duration.ofSeconds(seconds);
+    }
+
+    private static UrlSigner.Disposition disposition(String value) {
+        if (value == null) {
+            return UrlSigner.Disposition.INLINE;
+        }
+        return switch (value) {
+            case "inline" -> UrlSigner.Disposition.INLINE;
+            case "attachment" -> UrlSigner.Disposition.ATTACHMENT;
+            default -> throw ApiError.badRequest("disposition must be inline or attachment");
+        };
+    }
+
+    private static String textField(JsonNode json, String name) {
+        JsonNode value = json.get(name);
+        if (!value.isTextual()) {
+            throw ApiError.badRequest(name + " must be a string");
+        }
+        return value.asText();
+    }
+
+    private static byte[] body(APIGatewayV2HTTPEvent event) {
+        String body = event.getBody();
+        if (body == null || body.isEmpty()) {
+            throw ApiError.badRequest("body is empty; expected {\"job_ids\": [...]}");
+        }
+        // Checked before decoding too, so a huge body costs nothing.
+        if (body.length() > MAX_BODY_BYTES * 4 / 3 + 4) {
+            throw ApiError.payloadTooLarge("body is larger than " + MAX_BODY_BYTES + " bytes");
+        }
+        byte[] bytes;
+        try {
+            bytes = event.getIsBase64Encoded() ? Base64.getDecoder().decode(body) : body.getBytes(StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest("body is not valid base64");
+        }
+        if (bytes.length > MAX_BODY_BYTES) {
+            throw ApiError.payloadTooLarge("body is larger than " + MAX_BODY_BYTES + " bytes");
+        }
+        return bytes;
+    }
+
+    static String header(APIGatewayV2HTTPEvent event, String name) {
+        if (event.getHeaders() == null) {
+            return null;
+        }
+        for (var header : event.getHeaders().entrySet()) {
+            if (header.getKey().equalsIgnoreCase(name)) {
+                return header.getValue();
+            }
+        }
+        return null;
+    }
+
+    private static String printable(String text) {
+        String cut = text.length() > 40 ? text.substring(0, 40) + "…" : text;
+        return cut.replaceAll("\\p{Cntrl}", "?");
+    }
+}

@@ -1,0 +1,103 @@
+package dev.videolinks;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+
+/**
+ * {@code VideoUrlFunction}: {@code GET /videos/{jobId}} and {@code POST /videos/urls} behind an HTTP API
+ * (payload format 2.0), fresh presigned URLs for the caller's own jobs.
+ */
+public final class VideoUrlHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+
+    static final String GET_JOB = "GET /videos/{jobId}";
+    static final String BATCH = "POST /videos/urls";
+
+    private final Config config;
+    private final Config.Api api;
+    private final VideoUrls urls;
+    private final Log log;
+
+    public VideoUrlHandler() {
+        this(System.getenv(), DefaultCredentialsProvider.builder().build(), Clock.systemUTC(), Log.stdout());
+    }
+
+    VideoUrlHandler(Map<String, String> env, AwsCredentialsProvider credentials, Clock clock, Log log) {
+        this.config = Config.fromEnv(env);
+        this.api = Config.Api.fromEnv(env);
+        var clients = AwsClients.create(config, credentials);
+        this.urls = new VideoUrls(new VideoTable(clients.dynamoDb(), config.table()),
+                new UrlSigner(clients.presigner(), credentials), clock);
+        this.log = log;
+    }
+
+    @Override
+    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+        Log requestLog = log.with("request_id", context.getAwsRequestId()).with("route", event.getRouteKey());
+        try {
+            VideoUrls.Caller caller = caller(event);
+            return switch (String.valueOf(event.getRouteKey())) {
+                case GET_JOB -> {
+                    var job = urls.one(caller, UrlRequest.single(event, config));
+                    requestLog.info("api.answered", "status", 200, "job_id", job.jobId(), "videos", job.videos().size());
+                    yield json(200, job, urls.maxAge(List.of(job)));
+                }
+                case BATCH -> {
+                    var batch = urls.many(caller, UrlRequest.batch(event, config));
+                    requestLog.info("api.answered", "status", 200, "jobs", batch.jobs().size(),
+                            "not_found", batch.notFound().size());
+                    yield json(200, batch, urls.maxAge(List.copyOf(batch.jobs().values())));
+                }
+                default -> throw ApiError.notFound("no route " + event.getRouteKey());
+            };
+        } catch (ApiError e) {
+            requestLog.info("api.refused", "status", e.status(), "code", e.code(), "reason", e.getMessage());
+            return error(e.status(), e.code(), e.getMessage());
+        } catch (RuntimeException e) {
+            requestLog.error("api.failed", "status", 500, "error", e.getClass().getName(), "message", e.getMessage());
+            return error(500, "internal", "internal error; request id " + context.getAwsRequestId());
+        }
+    }
+
+    /** The owner claim from the JWT authorizer, or a trusted backend in IAM mode. */
+    private VideoUrls.Caller caller(APIGatewayV2HTTPEvent event) {
+        if (api.authMode() == Config.Api.AuthMode.IAM) {
+            return VideoUrls.Caller.trustedBackend();
+        }
+        var authorizer = event.getRequestContext() == null ? null : event.getRequestContext().getAuthorizer();
+        var jwt = authorizer == null ? null : authorizer.getJwt();
+        String owner = jwt == null || jwt.getClaims() == null ? null : jwt.getClaims().get(api.ownerClaim());
+        if (owner == null || owner.isBlank()) {
+            throw ApiError.unauthorized("no identity: a JWT with the '" + api.ownerClaim() + "' claim is required");
+        }
+        return VideoUrls.Caller.user(owner);
+    }
+
+    private static APIGatewayV2HTTPResponse json(int status, Object body, long maxAgeSeconds) {
+        return response(status, body, "private, max-age=" + maxAgeSeconds);
+    }
+
+    private static APIGatewayV2HTTPResponse error(int status, String code, String message) {
+        return response(status, Map.of("error", Map.of("code", code, "message", message)), "no-store");
+    }
+
+    private static APIGatewayV2HTTPResponse response(int status, Object body, String cacheControl) {
+        try {
+            return APIGatewayV2HTTPResponse.builder()
+                    .withStatusCode(status)
+                    .withHeaders(Map.of("Content-Type", "application/json", "Cache-Control", cacheControl))
+                    .withBody(Json.MAPPER.writeValueAsString(body))
+                    .withIsBase64Encoded(false)
+                    .build();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("answer is not serializable", e);
+        }
+    }
+}
