@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -85,7 +86,10 @@ public final class VideoUrlHandler implements RequestHandler<APIGatewayV2HTTPEve
     }
 
     private static APIGatewayV2HTTPResponse error(int status, String code, String message) {
-        return response(status, Map.of("error", Map.of("code", code, "message", message)), "no-store");
+        var error = new LinkedHashMap<String, String>();
+        error.put("code", code);
+        error.put("message", message);
+        return response(status, Map.of("error", error), "no-store");
     }
 
     private static APIGatewayV2HTTPResponse response(int status, Object body, String cacheControl) {

@@ -11,7 +11,7 @@ import java.nio.file.Path;
 /** The sample events in events/, the same files `sam local invoke -e` takes. */
 final class Events {
 
-    static final String BUCKET = "video-links-example";
+    static final String BUCKET = "video-links-videos-local";
 
     private Events() {}
 

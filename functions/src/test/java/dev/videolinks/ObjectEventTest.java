@@ -59,7 +59,7 @@ class ObjectEventTest {
 
         var object = batch.objects().getFirst();
         assertEquals(ObjectEvent.Kind.CREATED, object.kind());
-        assertEquals("video-links-example", object.bucket());
+        assertEquals("video-links-videos-local", object.bucket());
         assertEquals("generated_videos/user_7/job_eventbridge/final cut+v2.mp4", object.key());
     }
 

@@ -1,0 +1,482 @@
+package dev.videolinks;
+
+import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
+import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
+import com.fasterxml.jackson.core.type.TypeReference;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.gaul.s3proxy.BlobStores;
+import org.gaul.s3proxy.S3Proxy;
+import org.gaul.s3proxy.auth.AuthenticationType;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The whole system on loopback, from template.yaml: S3Proxy (with bucket notifications), DynamoDB Local, the
+ * functions, the HTTP API and the schedules; or one function invoked once with an event file.
+ *
+ * <pre>
+ * start [--receiver] [--webhook-url URL] [--data-dir DIR] [--env-vars FILE] [--auth-mode JWT|IAM]
+ *       [--s3-port N] [--dynamodb-port N] [--api-port N] [--receiver-port N] [--retry-delays 10s,20s]
+ * invoke LOGICAL_ID -e EVENT_FILE [--env-vars FILE]
+ * </pre>
+ */
+public final class LocalStack implements AutoCloseable {
+
+    static final String REGION = "us-east-1";
+    /** Local-only fake credentials: S3Proxy checks them, DynamoDB Local wants letters and digits. */
+    static final String ACCESS_KEY = "AKIDLOCAL";
+    static final String SECRET_KEY = "localsecret";
+    /** The local development webhook secret, printed in the banner so the app can verify. */
+    static final String LOCAL_WEBHOOK_SECRET = "whsec_dmlkZW8tbGlua3MgbG9jYWwgZGV2ZWxvcG1lbnQ="; // local development only
+    static final String DEFAULT_WEBHOOK_URL = "http://localhost:3000/api/webhooks/video-completion";
+
+    /** The options of both commands, with their defaults. */
+    record Options(int s3Port, int dynamoDbPort, int apiPort, int receiverPort, boolean receiver, String webhookUrl,
+            Path dataDir, Path envVars, String authMode, List<Duration> retryDelays, Path workDir) {
+
+        static Options defaults() {
+            return new Options(7070, 7071, 7072, 7073, false, null, null, null, null,
+                    List.of(Duration.ofSeconds(10), Duration.ofSeconds(20)), Path.of("target", "local"));
+        }
+
+        static Options parse(Deque<String> args) {
+            var o = defaults();
+            while (!args.isEmpty()) {
+                String flag = args.poll();
+                switch (flag) {
+                    case "--s3-port" -> o = o.with(m -> m.put("s3Port", port(args, flag)));
+                    case "--dynamodb-port" -> o = o.with(m -> m.put("dynamoDbPort", port(args, flag)));
+                    case "--api-port" -> o = o.with(m -> m.put("apiPort", port(args, flag)));
+                    case "--receiver-port" -> o = o.with(m -> m.put("receiverPort", port(args, flag)));
+                    case "--receiver" -> o = o.with(m -> m.put("receiver", true));
+                    case "--webhook-url" -> o = o.with(m -> m.put("webhookUrl", value(args, flag)));
+                    case "--data-dir" -> o = o.with(m -> m.put("dataDir", Path.of(value(args, flag))));
+                    case "--env-vars" -> o = o.with(m -> m.put("envVars", Path.of(value(args, flag))));
+                    case "--auth-mode" -> o = o.with(m -> m.put("authMode", value(args, flag)));
+                    case "--retry-delays" -> o = o.with(m -> m.put("retryDelays", Arrays.stream(value(args, flag).split(","))
+                            .map(d -> Duration.parse("PT" + d.strip().toUpperCase())).toList()));
+                    default -> throw new IllegalArgumentException("unknown option " + flag);
+                }
+            }
+            return o;
+        }
+
+        private Options with(java.util.function.Consumer<Map<String, Object>> change) {
+            var m = new LinkedHashMap<String, Object>();
+            for (var component : Options.class.getRecordComponents()) {
+                try {
+                    m.put(component.getName(), component.getAccessor().invoke(this));
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            change.accept(m);
+            @SuppressWarnings("unchecked")
+            var delays = (List<Duration>) m.get("retryDelays");
+            return new Options((int) m.get("s3Port"), (int) m.get("dynamoDbPort"), (int) m.get("apiPort"),
+                    (int) m.get("receiverPort"), (boolean) m.get("receiver"), (String) m.get("webhookUrl"),
+                    (Path) m.get("dataDir"), (Path) m.get("envVars"), (String) m.get("authMode"), delays,
+                    (Path) m.get("workDir"));
+        }
+
+        private static String value(Deque<String> args, String flag) {
+            if (args.isEmpty()) {
+                throw new IllegalArgumentException(flag + " needs a value");
+            }
+            return args.poll();
+        }
+
+        private static int port(Deque<String> args, String flag) {
+            String text = value(args, flag);
+            if (!text.matches("\\d{1,5}") || Integer.parseInt(text) > 65535) {
+                throw new IllegalArgumentException(flag + " needs a port number, got " + text);
+            }
+            return Integer.parseInt(text);
+        }
+    }
+
+    private final Options options;
+    private final PrintStream console;
+    private final List<AutoCloseable> running = new ArrayList<>();
+    private final StaticCredentialsProvider credentials =
+            StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY));
+    private LocalTemplate template;
+    private URI s3Endpoint;
+    private URI dynamoDbEndpoint;
+    private URI apiUrl;
+    private URI receiverUrl;
+    private Path failures;
+
+    LocalStack(Options options, PrintStream console) {
+        this.options = options;
+        this.console = console;
+    }
+
+    public static void main(String[] args) throws Exception {
+        var queue = new ArrayDeque<>(List.of(args));
+        String command = queue.isEmpty() ? "start" : queue.poll();
+        try {
+            switch (command) {
+                case "start" -> {
+                    var stack = new LocalStack(Options.parse(queue), System.out);
+                    var stopped = new CountDownLatch(1);
+                    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                        stack.close();
+                        stopped.countDown();
+                    }));
+                    long began = System.nanoTime();
+                    stack.start();
+                    stack.printBanner(Duration.ofNanos(System.nanoTime() - began));
+                    stopped.await();
+                }
+                case "invoke" -> System.exit(invoke(queue, System.out, System.err));
+                default -> throw new IllegalArgumentException("unknown command " + command + "; use start or invoke");
+            }
+        } catch (IllegalArgumentException e) {
+            System.err.println("local stack: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    /** Starts everything; every server binds 127.0.0.1. */
+    void start() throws Exception {
+        var overrides = envVars(options.envVars());
+        var parameters = new HashMap<String, String>(overrides.getOrDefault("Parameters", Map.of()));
+        parameters.putIfAbsent("WebhookSecret", LOCAL_WEBHOOK_SECRET);
+        parameters.putIfAbsent("CorsAllowedOrigins", "http://localhost:3000");
+        if (options.authMode() != null) {
+            parameters.put("AuthMode", options.authMode());
+        }
+        if (options.receiver()) {
+            String secret = overrides.getOrDefault("VideoCompletionFunction", Map.of())
+                    .getOrDefault("WEBHOOK_SECRET", parameters.get("WebhookSecret"));
+            var receiver = new LocalReceiver(portOrFree(options.receiverPort()), secret, options.workDir().resolve("webhooks"),
+                    line -> console.println("[receiver] " + line));
+            running.add(receiver);
+            receiverUrl = receiver.url();
+        }
+        parameters.putIfAbsent("WebhookUrl", options.webhookUrl() != null ? options.webhookUrl()
+                : receiverUrl != null ? receiverUrl.toString() : DEFAULT_WEBHOOK_URL);
+        template = LocalTemplate.load(parameters, REGION);
+
+        startDynamoDb(portOrFree(options.dynamoDbPort()), options.dataDir());
+        int s3Port = portOrFree(options.s3Port());
+        s3Endpoint = URI.create("http://127.0.0.1:" + s3Port);
+        failures = options.workDir().resolve("failed-events");
+        var functions = functions(overrides, console::println);
+        var invoker = new AsyncInvoker(functions, options.retryDelays(), failures, line -> console.println("[lambda] " + line));
+        running.add(invoker);
+        startS3(s3Port, options.dataDir(), new S3Notifications(template.bucketName(), REGION, template.functions(), invoker));
+        var api = new LocalApi(portOrFree(options.apiPort()), template.routes(), functions, template.parameter("OwnerClaim"),
+                "IAM".equals(template.parameter("AuthMode")), List.of(template.parameter("CorsAllowedOrigins").split(",")));
+        running.add(api);
+        apiUrl = URI.create("http://127.0.0.1:" + api.port());
+        startSchedules(invoker);
+    }
+
+    private LocalFunctions functions(Map<String, Map<String, String>> overrides, java.util.function.Consumer<String> logs) {
+        return new LocalFunctions(template, Map.of(
+                "AWS_REGION", REGION,
+                "AWS_ENDPOINT_URL_S3", s3Endpoint.toString(),
+                "AWS_ENDPOINT_URL_DYNAMODB", dynamoDbEndpoint.toString()), overrides, credentials, logs);
+    }
+
+    private void startDynamoDb(int port, Path dataDir) throws Exception {
+        var args = new ArrayList<>(List.of("-port", Integer.toString(port), "-disableTelemetry"));
+        if (dataDir == null) {
+            args.add("-inMemory");
+        } else {
+            Files.createDirectories(dataDir.resolve("dynamodb"));
+            args.addAll(List.of("-dbPath", dataDir.resolve("dynamodb").toString(), "-sharedDb"));
+        }
+        DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(args.toArray(String[]::new));
+        server.start();
+        running.add(server::stop);
+        dynamoDbEndpoint = URI.create("http://127.0.0.1:" + port);
+        try (var dynamoDb = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).region(Region.of(REGION))
+                .credentialsProvider(credentials).endpointOverride(dynamoDbEndpoint).build()) {
+            createTable(dynamoDb);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void createTable(DynamoDbClient dynamoDb) {
+        var properties = template.tableProperties();
+        var attributes = ((List<Map<String, String>>) properties.get("AttributeDefinitions")).stream()
+                .map(a -> AttributeDefinition.builder().attributeName(a.get("AttributeName")).attributeType(a.get("AttributeType")).build())
+                .toList();
+        var keys = ((List<Map<String, String>>) properties.get("KeySchema")).stream()
+                .map(k -> KeySchemaElement.builder().attributeName(k.get("AttributeName")).keyType(k.get("KeyType")).build())
+                .toList();
+        try {
+            dynamoDb.createTable(t -> t.tableName(template.tableName()).attributeDefinitions(attributes).keySchema(keys)
+                    .billingMode(BillingMode.PAY_PER_REQUEST));
+        } catch (ResourceInUseException alreadyThere) {
+            // kept from an earlier run in the data directory
+        }
+    }
+
+    private void startS3(int port, Path dataDir, NotifyingBlobStore.Listener listener) throws Exception {
+        var properties = new Properties();
+        String provider = "transient";
+        if (dataDir != null) {
+            Files.createDirectories(dataDir.resolve("s3"));
+            properties.setProperty("jclouds.filesystem.basedir", dataDir.resolve("s3").toAbsolutePath().toString());
+            provider = "filesystem";
+        }
+        var store = new NotifyingBlobStore(BlobStores.create(provider, properties), listener);
+        S3Proxy proxy = S3Proxy.builder()
+                .blobStore(store)
+                .endpoint(URI.create("http://127.0.0.1:" + port))
+                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+                .build();
+        proxy.start();
+        running.add(proxy::stop);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!"STARTED".equals(proxy.getState())) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("S3Proxy did not start on port " + port + " within 10 s");
+            }
+            Thread.sleep(10);
+        }
+        s3Endpoint = URI.create("http://127.0.0.1:" + proxy.getPort());
+        try (var s3 = S3Client.builder().httpClient(UrlConnectionHttpClient.create()).region(Region.of(REGION))
+                .credentialsProvider(credentials).endpointOverride(s3Endpoint).forcePathStyle(true).build()) {
+            if (s3.listBuckets().buckets().stream().noneMatch(b -> b.name().equals(template.bucketName()))) {
+                s3.createBucket(b -> b.bucket(template.bucketName()));
+            }
+        }
+    }
+
+    private static final Pattern RATE = Pattern.compile("rate\\((\\d+) (minute|minutes|hour|hours|day|days)\\)");
+
+    /** Functions with Schedule events run on their rate; cron expressions are not run locally (said once). */
+    private void startSchedules(AsyncInvoker invoker) {
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            var thread = new Thread(r, "schedules");
+            thread.setDaemon(true);
+            return thread;
+        });
+        running.add(scheduler::shutdownNow);
+        for (var function : template.functions()) {
+            for (String schedule : function.schedules()) {
+                var rate = RATE.matcher(schedule);
+                if (!rate.matches()) {
+                    console.println("[schedule] " + function.logicalId() + ": '" + schedule + "' is not run locally (only rate(...) is)");
+                    continue;
+                }
+                long minutes = Long.parseLong(rate.group(1)) * switch (rate.group(2).replaceAll("s$", "")) {
+                    case "hour" -> 60;
+                    case "day" -> 1440;
+                    default -> 1;
+                };
+                scheduler.scheduleAtFixedRate(() -> invoker.submit(function.logicalId(), scheduledEvent()),
+                        minutes, minutes, TimeUnit.MINUTES);
+            }
+        }
+    }
+
+    private static byte[] scheduledEvent() {
+        return ("{\"version\":\"0\",\"id\":\"" + UUID.randomUUID() + "\",\"detail-type\":\"Scheduled Event\","
+                + "\"source\":\"aws.events\",\"account\":\"local\",\"time\":\"" + java.time.Instant.now() + "\","
+                + "\"region\":\"" + REGION + "\",\"resources\":[],\"detail\":{}}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    void printBanner(Duration took) {
+        String bucket = template.bucketName();
+        String aws = "AWS_ACCESS_KEY_ID=" + ACCESS_KEY + " AWS_SECRET_ACCESS_KEY=" + SECRET_KEY + " AWS_REGION=" + REGION;
+        String webhook = template.parameter("WebhookUrl");
+        console.printf("""
+
+                video-links local stack is up (%.1f s). Ctrl-C stops it.
+
+                  S3 (S3Proxy)        %s   bucket %s, videos under %s
+                  DynamoDB Local      %s   table %s%s
+                  URL API             %s   (%s mode)
+                  webhooks go to      %s%s
+                  webhook secret      %s
+                  credentials         %s
+                  failed events       %s
+
+                Upload a video (Debian's aws CLI is /usr/bin/aws):
+                  %s aws s3 cp clip.mp4 s3://%s/%su1/j1/clip.mp4 --endpoint-url %s
+
+                Ask for a fresh URL as user u1 (X-Local-User is the local stand-in for a JWT; it exists only here):
+                  curl -H 'X-Local-User: u1' %s/videos/j1
+
+                """,
+                took.toMillis() / 1000.0,
+                s3Endpoint, bucket, template.parameter("VideoPrefix"),
+                dynamoDbEndpoint, template.tableName(), options.dataDir() == null ? " (in memory)" : " (kept in " + options.dataDir() + ")",
+                apiUrl, template.parameter("AuthMode"),
+                webhook, receiverUrl != null ? " (built-in receiver: verifies and prints each delivery)" : "",
+                template.parameter("WebhookSecret").equals(LOCAL_WEBHOOK_SECRET) ? LOCAL_WEBHOOK_SECRET : "(from --env-vars)",
+                aws, failures,
+                aws, bucket, template.parameter("VideoPrefix"), s3Endpoint,
+                apiUrl);
+    }
+
+    URI s3Endpoint() {
+        return s3Endpoint;
+    }
+
+    URI dynamoDbEndpoint() {
+        return dynamoDbEndpoint;
+    }
+
+    URI apiUrl() {
+        return apiUrl;
+    }
+
+    URI receiverUrl() {
+        return receiverUrl;
+    }
+
+    Path failures() {
+        return failures;
+    }
+
+    LocalTemplate template() {
+        return template;
+    }
+
+    StaticCredentialsProvider credentials() {
+        return credentials;
+    }
+
+    @Override
+    public void close() {
+        for (int i = running.size() - 1; i >= 0; i--) {
+            try {
+                running.get(i).close();
+            } catch (Exception e) {
+                console.println("stopping: " + e);
+            }
+        }
+        running.clear();
+    }
+
+    // --- invoke ---
+
+    /**
+     * Runs one function once, like {@code sam local invoke}: against the running stack's endpoints when it is
+     * up, else against S3Proxy and DynamoDB Local started for this call. Result on stdout, logs on stderr.
+     */
+    static int invoke(Deque<String> args, PrintStream out, PrintStream err) throws Exception {
+        String logicalId = args.poll();
+        if (logicalId == null || logicalId.startsWith("-")) {
+            throw new IllegalArgumentException("usage: invoke LOGICAL_ID -e EVENT_FILE [--env-vars FILE]");
+        }
+        Path eventFile = null;
+        var rest = new ArrayDeque<String>();
+        while (!args.isEmpty()) {
+            String flag = args.poll();
+            if (flag.equals("-e") || flag.equals("--event")) {
+                eventFile = Path.of(Options.value(args, flag));
+            } else {
+                rest.add(flag);
+            }
+        }
+        if (eventFile == null) {
+            throw new IllegalArgumentException("invoke needs -e EVENT_FILE");
+        }
+        byte[] event = Files.readAllBytes(eventFile);
+        var options = Options.parse(rest);
+        var overrides = envVars(options.envVars());
+        var parameters = new HashMap<String, String>(overrides.getOrDefault("Parameters", Map.of()));
+        parameters.putIfAbsent("WebhookSecret", LOCAL_WEBHOOK_SECRET);
+        parameters.putIfAbsent("WebhookUrl", options.webhookUrl() != null ? options.webhookUrl() : DEFAULT_WEBHOOK_URL);
+
+        boolean stackRunning = listening(options.s3Port()) && listening(options.dynamoDbPort());
+        var stack = new LocalStack(options.with(m -> {
+            if (!stackRunning) {
+                m.put("s3Port", 0);
+                m.put("dynamoDbPort", 0);
+            }
+        }), err);
+        try {
+            stack.template = LocalTemplate.load(parameters, REGION);
+            stack.template.function(logicalId);
+            if (stackRunning) {
+                stack.s3Endpoint = URI.create("http://127.0.0.1:" + options.s3Port());
+                stack.dynamoDbEndpoint = URI.create("http://127.0.0.1:" + options.dynamoDbPort());
+                err.println("invoke: using the running local stack at " + stack.s3Endpoint + " and " + stack.dynamoDbEndpoint);
+            } else {
+                stack.startDynamoDb(freePort(), null);
+                stack.startS3(freePort(), null, (name, bucket, key, object) -> { });
+                err.println("invoke: no local stack running; started empty S3Proxy and DynamoDB Local for this call");
+            }
+            var functions = new LocalFunctions(stack.template, Map.of(
+                    "AWS_REGION", REGION,
+                    "AWS_ENDPOINT_URL_S3", stack.s3Endpoint.toString(),
+                    "AWS_ENDPOINT_URL_DYNAMODB", stack.dynamoDbEndpoint.toString()), overrides, stack.credentials, err::println);
+            var invocation = functions.invoke(logicalId, event, UUID.randomUUID().toString());
+            if (invocation.failed()) {
+                out.println(Json.MAPPER.writeValueAsString(Map.of("errorType", invocation.errorType(),
+                        "errorMessage", String.valueOf(invocation.errorMessage()))));
+                return 1;
+            }
+            out.println(new String(invocation.result(), StandardCharsets.UTF_8));
+            return 0;
+        } finally {
+            stack.close();
+        }
+    }
+
+    private static Map<String, Map<String, String>> envVars(Path file) throws IOException {
+        if (file == null) {
+            return Map.of();
+        }
+        return Json.MAPPER.readValue(file.toFile(), new TypeReference<Map<String, Map<String, String>>>() { });
+    }
+
+    private static boolean listening(int port) {
+        try (var socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static int portOrFree(int port) throws IOException {
+        return port == 0 ? freePort() : port;
+    }
+
+    private static int freePort() throws IOException {
+        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}
