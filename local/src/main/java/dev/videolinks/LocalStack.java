@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -61,53 +60,40 @@ public final class LocalStack implements AutoCloseable {
     static final String LOCAL_WEBHOOK_SECRET = "whsec_dmlkZW8tbGlua3MgbG9jYWwgZGV2ZWxvcG1lbnQ="; // local development only
     static final String DEFAULT_WEBHOOK_URL = "http://localhost:3000/api/webhooks/video-completion";
 
-    /** The options of both commands, with their defaults. */
-    record Options(int s3Port, int dynamoDbPort, int apiPort, int receiverPort, boolean receiver, String webhookUrl,
-            Path dataDir, Path envVars, String authMode, List<Duration> retryDelays, Path workDir) {
-
-        static Options defaults() {
-            return new Options(7070, 7071, 7072, 7073, false, null, null, null, null,
-                    List.of(Duration.ofSeconds(10), Duration.ofSeconds(20)), Path.of("target", "local"));
-        }
+    /** The options of both commands, with their defaults; parsed once from the command line. */
+    static final class Options {
+        int s3Port = 7070;
+        int dynamoDbPort = 7071;
+        int apiPort = 7072;
+        int receiverPort = 7073;
+        boolean receiver;
+        String webhookUrl;
+        Path dataDir;
+        Path envVars;
+        String authMode;
+        List<Duration> retryDelays = List.of(Duration.ofSeconds(10), Duration.ofSeconds(20));
+        Path workDir = Path.of("target", "local");
 
         static Options parse(Deque<String> args) {
-            var o = defaults();
+            var options = new Options();
             while (!args.isEmpty()) {
                 String flag = args.poll();
                 switch (flag) {
-                    case "--s3-port" -> o = o.with(m -> m.put("s3Port", port(args, flag)));
-                    case "--dynamodb-port" -> o = o.with(m -> m.put("dynamoDbPort", port(args, flag)));
-                    case "--api-port" -> o = o.with(m -> m.put("apiPort", port(args, flag)));
-                    case "--receiver-port" -> o = o.with(m -> m.put("receiverPort", port(args, flag)));
-                    case "--receiver" -> o = o.with(m -> m.put("receiver", true));
-                    case "--webhook-url" -> o = o.with(m -> m.put("webhookUrl", value(args, flag)));
-                    case "--data-dir" -> o = o.with(m -> m.put("dataDir", Path.of(value(args, flag))));
-                    case "--env-vars" -> o = o.with(m -> m.put("envVars", Path.of(value(args, flag))));
-                    case "--auth-mode" -> o = o.with(m -> m.put("authMode", value(args, flag)));
-                    case "--retry-delays" -> o = o.with(m -> m.put("retryDelays", Arrays.stream(value(args, flag).split(","))
-                            .map(d -> Duration.parse("PT" + d.strip().toUpperCase())).toList()));
+                    case "--s3-port" -> options.s3Port = port(args, flag);
+                    case "--dynamodb-port" -> options.dynamoDbPort = port(args, flag);
+                    case "--api-port" -> options.apiPort = port(args, flag);
+                    case "--receiver-port" -> options.receiverPort = port(args, flag);
+                    case "--receiver" -> options.receiver = true;
+                    case "--webhook-url" -> options.webhookUrl = value(args, flag);
+                    case "--data-dir" -> options.dataDir = Path.of(value(args, flag));
+                    case "--env-vars" -> options.envVars = Path.of(value(args, flag));
+                    case "--auth-mode" -> options.authMode = value(args, flag);
+                    case "--retry-delays" -> options.retryDelays = Arrays.stream(value(args, flag).split(","))
+                            .map(delay -> Duration.parse("PT" + delay.strip().toUpperCase())).toList();
                     default -> throw new IllegalArgumentException("unknown option " + flag);
                 }
             }
-            return o;
-        }
-
-        private Options with(java.util.function.Consumer<Map<String, Object>> change) {
-            var m = new LinkedHashMap<String, Object>();
-            for (var component : Options.class.getRecordComponents()) {
-                try {
-                    m.put(component.getName(), component.getAccessor().invoke(this));
-                } catch (ReflectiveOperationException e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-            change.accept(m);
-            @SuppressWarnings("unchecked")
-            var delays = (List<Duration>) m.get("retryDelays");
-            return new Options((int) m.get("s3Port"), (int) m.get("dynamoDbPort"), (int) m.get("apiPort"),
-                    (int) m.get("receiverPort"), (boolean) m.get("receiver"), (String) m.get("webhookUrl"),
-                    (Path) m.get("dataDir"), (Path) m.get("envVars"), (String) m.get("authMode"), delays,
-                    (Path) m.get("workDir"));
+            return options;
         }
 
         private static String value(Deque<String> args, String flag) {
@@ -171,34 +157,34 @@ public final class LocalStack implements AutoCloseable {
 
     /** Starts everything; every server binds 127.0.0.1. */
     void start() throws Exception {
-        var overrides = envVars(options.envVars());
+        var overrides = envVars(options.envVars);
         var parameters = new HashMap<String, String>(overrides.getOrDefault("Parameters", Map.of()));
         parameters.putIfAbsent("WebhookSecret", LOCAL_WEBHOOK_SECRET);
         parameters.putIfAbsent("CorsAllowedOrigins", "http://localhost:3000");
-        if (options.authMode() != null) {
-            parameters.put("AuthMode", options.authMode());
+        if (options.authMode != null) {
+            parameters.put("AuthMode", options.authMode);
         }
-        if (options.receiver()) {
+        if (options.receiver) {
             String secret = overrides.getOrDefault("VideoCompletionFunction", Map.of())
                     .getOrDefault("WEBHOOK_SECRET", parameters.get("WebhookSecret"));
-            var receiver = new LocalReceiver(portOrFree(options.receiverPort()), secret, options.workDir().resolve("webhooks"),
+            var receiver = new LocalReceiver(portOrFree(options.receiverPort), secret, options.workDir.resolve("webhooks"),
                     line -> console.println("[receiver] " + line));
             running.add(receiver);
             receiverUrl = receiver.url();
         }
-        parameters.putIfAbsent("WebhookUrl", options.webhookUrl() != null ? options.webhookUrl()
+        parameters.putIfAbsent("WebhookUrl", options.webhookUrl != null ? options.webhookUrl
                 : receiverUrl != null ? receiverUrl.toString() : DEFAULT_WEBHOOK_URL);
         template = LocalTemplate.load(parameters, REGION);
 
-        startDynamoDb(portOrFree(options.dynamoDbPort()), options.dataDir());
-        int s3Port = portOrFree(options.s3Port());
+        startDynamoDb(portOrFree(options.dynamoDbPort), options.dataDir);
+        int s3Port = portOrFree(options.s3Port);
         s3Endpoint = URI.create("http://127.0.0.1:" + s3Port);
-        failures = options.workDir().resolve("failed-events");
+        failures = options.workDir.resolve("failed-events");
         var functions = functions(overrides, console::println);
-        var invoker = new AsyncInvoker(functions, options.retryDelays(), failures, line -> console.println("[lambda] " + line));
+        var invoker = new AsyncInvoker(functions, options.retryDelays, failures, line -> console.println("[lambda] " + line));
         running.add(invoker);
-        startS3(s3Port, options.dataDir(), new S3Notifications(template.bucketName(), REGION, template.functions(), invoker));
-        var api = new LocalApi(portOrFree(options.apiPort()), template.routes(), functions, template.parameter("OwnerClaim"),
+        startS3(s3Port, options.dataDir, new S3Notifications(template.bucketName(), REGION, template.functions(), invoker));
+        var api = new LocalApi(portOrFree(options.apiPort), template.routes(), functions, template.parameter("OwnerClaim"),
                 "IAM".equals(template.parameter("AuthMode")), List.of(template.parameter("CorsAllowedOrigins").split(",")));
         running.add(api);
         apiUrl = URI.create("http://127.0.0.1:" + api.port());
@@ -338,7 +324,7 @@ public final class LocalStack implements AutoCloseable {
                 """,
                 took.toMillis() / 1000.0,
                 s3Endpoint, bucket, template.parameter("VideoPrefix"),
-                dynamoDbEndpoint, template.tableName(), options.dataDir() == null ? " (in memory)" : " (kept in " + options.dataDir() + ")",
+                dynamoDbEndpoint, template.tableName(), options.dataDir == null ? " (in memory)" : " (kept in " + options.dataDir + ")",
                 apiUrl, template.parameter("AuthMode"),
                 webhook, receiverUrl != null ? " (built-in receiver: verifies and prints each delivery)" : "",
                 template.parameter("WebhookSecret").equals(LOCAL_WEBHOOK_SECRET) ? LOCAL_WEBHOOK_SECRET : "(from --env-vars)",
@@ -403,7 +389,10 @@ public final class LocalStack implements AutoCloseable {
         while (!args.isEmpty()) {
             String flag = args.poll();
             if (flag.equals("-e") || flag.equals("--event")) {
-                eventFile = Path.of(Options.value(args, flag));
+                if (args.isEmpty()) {
+                    throw new IllegalArgumentException(flag + " needs an event file");
+                }
+                eventFile = Path.of(args.poll());
             } else {
                 rest.add(flag);
             }
@@ -413,24 +402,19 @@ public final class LocalStack implements AutoCloseable {
         }
         byte[] event = Files.readAllBytes(eventFile);
         var options = Options.parse(rest);
-        var overrides = envVars(options.envVars());
+        var overrides = envVars(options.envVars);
         var parameters = new HashMap<String, String>(overrides.getOrDefault("Parameters", Map.of()));
         parameters.putIfAbsent("WebhookSecret", LOCAL_WEBHOOK_SECRET);
-        parameters.putIfAbsent("WebhookUrl", options.webhookUrl() != null ? options.webhookUrl() : DEFAULT_WEBHOOK_URL);
+        parameters.putIfAbsent("WebhookUrl", options.webhookUrl != null ? options.webhookUrl : DEFAULT_WEBHOOK_URL);
 
-        boolean stackRunning = listening(options.s3Port()) && listening(options.dynamoDbPort());
-        var stack = new LocalStack(options.with(m -> {
-            if (!stackRunning) {
-                m.put("s3Port", 0);
-                m.put("dynamoDbPort", 0);
-            }
-        }), err);
+        boolean stackRunning = listening(options.s3Port) && listening(options.dynamoDbPort);
+        var stack = new LocalStack(options, err);
         try {
             stack.template = LocalTemplate.load(parameters, REGION);
             stack.template.function(logicalId);
             if (stackRunning) {
-                stack.s3Endpoint = URI.create("http://127.0.0.1:" + options.s3Port());
-                stack.dynamoDbEndpoint = URI.create("http://127.0.0.1:" + options.dynamoDbPort());
+                stack.s3Endpoint = URI.create("http://127.0.0.1:" + options.s3Port);
+                stack.dynamoDbEndpoint = URI.create("http://127.0.0.1:" + options.dynamoDbPort);
                 err.println("invoke: using the running local stack at " + stack.s3Endpoint + " and " + stack.dynamoDbEndpoint);
             } else {
                 stack.startDynamoDb(freePort(), null);

@@ -64,9 +64,18 @@ class LocalStackTest {
         stack.close();
     }
 
+    /** Free ports, short retry delays; the built-in receiver unless webhooks go elsewhere. */
     static LocalStack.Options options(Path workDir, String webhookUrl) {
-        return new LocalStack.Options(0, 0, 0, 0, webhookUrl == null, webhookUrl, null, null, null,
-                List.of(Duration.ofMillis(100), Duration.ofMillis(200)), workDir);
+        var options = new LocalStack.Options();
+        options.s3Port = 0;
+        options.dynamoDbPort = 0;
+        options.apiPort = 0;
+        options.receiverPort = 0;
+        options.receiver = webhookUrl == null;
+        options.webhookUrl = webhookUrl;
+        options.retryDelays = List.of(Duration.ofMillis(100), Duration.ofMillis(200));
+        options.workDir = workDir;
+        return options;
     }
 
     static S3Client client(LocalStack stack) {
