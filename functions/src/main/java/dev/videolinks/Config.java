@@ -48,6 +48,14 @@ public record Config(
             secrets = List.copyOf(secrets);
         }
 
+        /**
+         * How long one sender holds a job before another may send it: a whole in-invocation series (three
+         * attempts and their backoff) with room to spare.
+         */
+        public Duration lease() {
+            return timeout.multipliedBy(3).plusSeconds(15);
+        }
+
         public static Webhook fromEnv(Map<String, String> env) {
             var reader = new Reader(env);
             URI url = reader.httpUrl("WEBHOOK_URL");

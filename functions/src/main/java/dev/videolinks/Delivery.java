@@ -10,12 +10,19 @@ record Delivery(
         int attempts,
         Integer lastStatus,
         String lastError,
+        Instant firstAttemptAt,
         Instant nextAttemptAt,
+        Instant leaseUntil,
         Instant updatedAt) {
 
     enum State { PENDING, DELIVERED, FAILED, ABANDONED }
 
     boolean isDelivered(String id) {
         return state == State.DELIVERED && webhookId.equals(id);
+    }
+
+    /** Delivered, or given up (410 Gone, or past the give-up window): nothing more is sent for this id. */
+    boolean isSettled(String id) {
+        return webhookId.equals(id) && (state == State.DELIVERED || state == State.ABANDONED);
     }
 }

@@ -12,56 +12,114 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * Delivers one completed job: presigns every video, sends the signed webhook and keeps the delivery state in
- * the table before and after sending.
+ * Delivers one completed job: takes the job's lease, presigns every video, sends the signed webhook and keeps
+ * the delivery state in the table. The completion function calls {@link #deliver}; the scheduled redelivery
+ * calls {@link #redeliver} for deliveries that are due, until the give-up window closes.
  */
 final class JobDelivery {
 
     /** What happened to a job's webhook in this invocation. */
     record Result(String jobId, String webhookId, Delivery.State state, int attempts, Integer lastStatus,
-            String lastError, boolean alreadyDelivered) {
+            String lastError, boolean alreadyDelivered, boolean retryByLambda) {
 
         boolean needsRetry() {
-            return state == Delivery.State.FAILED || state == Delivery.State.PENDING;
+            return retryByLambda;
         }
     }
 
-    /** When the next attempt series is due after n failed attempts: seconds, minutes, then hours. */
-    private static final List<Duration> SCHEDULE = List.of(Duration.ofSeconds(5), Duration.ofMinutes(5),
-            Duration.ofMinutes(30), Duration.ofHours(2), Duration.ofHours(5), Duration.ofHours(10));
+    /**
+     * When the next attempt series is due, counted from the first attempt, in the spirit of Standard Webhooks:
+     * seconds, minutes, then hours. After the last, the give-up check.
+     */
+    static final List<Duration> SCHEDULE = List.of(Duration.ofSeconds(5), Duration.ofMinutes(5), Duration.ofMinutes(35),
+            Duration.ofMinutes(155), Duration.ofMinutes(455), Duration.ofMinutes(1055));
 
     private final VideoTable table;
     private final UrlSigner signer;
     private final WebhookClient webhook;
     private final Duration urlTtl;
+    private final Duration giveUpAfter;
+    private final Duration lease;
     private final Clock clock;
 
-    JobDelivery(VideoTable table, UrlSigner signer, WebhookClient webhook, Duration urlTtl, Clock clock) {
+    JobDelivery(VideoTable table, UrlSigner signer, WebhookClient webhook, Duration urlTtl, Duration giveUpAfter,
+            Duration lease, Clock clock) {
         this.table = table;
         this.signer = signer;
         this.webhook = webhook;
         this.urlTtl = urlTtl;
+        this.giveUpAfter = giveUpAfter;
+        this.lease = lease;
         this.clock = clock;
     }
 
+    /** The first delivery of a completed job, or a repeat of it after a duplicate event or a Lambda retry. */
     Result deliver(Job job, Instant deadline, Log log) {
-        String jobId = job.jobId();
-        List<Video> ordered = job.currentVideos();
-        String webhookId = webhookId(jobId, ordered);
-        var existing = job.delivery();
-        if (existing.isPresent() && existing.get().isDelivered(webhookId)) {
-            log.info("webhook.already_delivered", "job_id", jobId, "webhook_id", webhookId);
-            return new Result(jobId, webhookId, Delivery.State.DELIVERED, existing.get().attempts(),
-                    existing.get().lastStatus(), null, true);
+        List<Video> videos = job.currentVideos();
+        String webhookId = webhookId(job.jobId(), videos);
+        var existing = job.delivery().filter(d -> d.webhookId().equals(webhookId));
+        if (existing.isPresent() && existing.get().isSettled(webhookId)) {
+            log.info("webhook.already_settled", "job_id", job.jobId(), "webhook_id", webhookId, "state", existing.get().state());
+            return settled(job.jobId(), webhookId, existing.get());
         }
-        int previousAttempts = existing.filter(d -> d.webhookId().equals(webhookId)).map(Delivery::attempts).orElse(0);
-        String userId = job.userId();
-        if (!table.beginDelivery(jobId, webhookId, previousAttempts, clock.instant())) {
-            log.info("webhook.already_delivered", "job_id", jobId, "webhook_id", webhookId);
-            return new Result(jobId, webhookId, Delivery.State.DELIVERED, previousAttempts, null, null, true);
+        int previousAttempts = existing.map(Delivery::attempts).orElse(0);
+        Instant now = clock.instant();
+        switch (table.beginDelivery(job.jobId(), webhookId, previousAttempts, existing.isEmpty(), now, lease)) {
+            case ACQUIRED -> { }
+            case SETTLED -> {
+                log.info("webhook.already_settled", "job_id", job.jobId(), "webhook_id", webhookId);
+                return new Result(job.jobId(), webhookId, Delivery.State.DELIVERED, previousAttempts, null, null, true, false);
+            }
+            case HELD_FOR_SAME_ID -> {
+                // Another instance is sending this very webhook; if it fails, the delivery is due when its lease ends.
+                log.info("webhook.leased_elsewhere", "job_id", job.jobId(), "webhook_id", webhookId);
+                return new Result(job.jobId(), webhookId, Delivery.State.PENDING, previousAttempts, null, null, false, false);
+            }
+            case HELD_FOR_OTHER_ID -> {
+                log.warn("webhook.waiting_for_lease", "job_id", job.jobId(), "webhook_id", webhookId,
+                        "reason", "an older version of the job is being delivered");
+                return new Result(job.jobId(), webhookId, Delivery.State.PENDING, previousAttempts, null,
+                        "an older version of the job is being delivered", false, true);
+            }
         }
+        Instant firstAttempt = existing.map(Delivery::firstAttemptAt).filter(t -> t != null).orElse(now);
+        return send(job.jobId(), job.userId(), videos, webhookId, previousAttempts, firstAttempt, deadline, log, true);
+    }
 
-        List<VideoLink> links = ordered.stream()
+    /**
+     * A due delivery, leased by the caller: sent again with freshly signed URLs under the same webhook id, or
+     * abandoned once the give-up window has passed.
+     */
+    Result redeliver(Job job, Instant deadline, Log log) {
+        Delivery delivery = job.delivery().orElseThrow();
+        List<Video> videos = job.currentVideos();
+        Instant now = clock.instant();
+        Instant firstAttempt = delivery.firstAttemptAt() == null ? now : delivery.firstAttemptAt();
+        if (videos.isEmpty() || !delivery.webhookId().equals(webhookId(job.jobId(), videos))) {
+            // Every video was removed, or a newer version replaced one: that version is delivered on its own.
+            table.abandon(job.jobId(), delivery.webhookId(), "superseded: the job's videos changed", now);
+            log.info("webhook.superseded", "job_id", job.jobId(), "webhook_id", delivery.webhookId());
+            return new Result(job.jobId(), delivery.webhookId(), Delivery.State.ABANDONED, delivery.attempts(), null,
+                    "superseded", false, false);
+        }
+        if (!now.isBefore(firstAttempt.plus(giveUpAfter))) {
+            String reason = "gave up after " + giveUpAfter + " and " + delivery.attempts() + " attempts; last: "
+                    + (delivery.lastError() != null ? delivery.lastError() : "status " + delivery.lastStatus());
+            if (table.abandon(job.jobId(), delivery.webhookId(), reason, now)) {
+                log.error("webhook.abandoned", "job_id", job.jobId(), "webhook_id", delivery.webhookId(),
+                        "attempts", delivery.attempts(), "reason", reason, "target", webhook.target());
+                log.metric("AbandonedDeliveries", 1, "job_id", job.jobId());
+            }
+            return new Result(job.jobId(), delivery.webhookId(), Delivery.State.ABANDONED, delivery.attempts(),
+                    delivery.lastStatus(), reason, false, false);
+        }
+        return send(job.jobId(), job.userId(), videos, delivery.webhookId(), delivery.attempts(), firstAttempt, deadline,
+                log, false);
+    }
+
+    private Result send(String jobId, String userId, List<Video> videos, String webhookId, int previousAttempts,
+            Instant firstAttempt, Instant deadline, Log log, boolean retryByLambda) {
+        List<VideoLink> links = videos.stream()
                 .map(video -> VideoLink.of(video, signer.sign(video, urlTtl, UrlSigner.Disposition.INLINE)))
                 .toList();
         byte[] body = body(WebhookPayload.completed(jobId, userId, links, clock.instant()));
@@ -74,18 +132,36 @@ final class JobDelivery {
             case GONE -> Delivery.State.ABANDONED;
             case RETRYABLE, REJECTED -> Delivery.State.FAILED;
         };
-        Instant nextAttempt = state == Delivery.State.FAILED ? now.plus(nextDelay(attempts, outcome.retryAfter())) : null;
-        table.recordOutcome(jobId, webhookId, state, attempts, outcome.lastStatus(), outcome.lastError(), nextAttempt, now);
+        Instant next = state == Delivery.State.FAILED ? nextAttempt(firstAttempt, now, outcome.retryAfter(), giveUpAfter) : null;
+        table.recordOutcome(jobId, webhookId, state, attempts, outcome.lastStatus(), outcome.lastError(), next, now);
 
         Object[] fields = {"job_id", jobId, "webhook_id", webhookId, "state", state, "attempts", attempts,
-                "last_status", outcome.lastStatus(), "last_error", outcome.lastError(), "target", webhook.target(),
-                "keys", ordered.stream().map(Video::key).toList()};
-        if (state == Delivery.State.DELIVERED) {
-            log.info("webhook.delivered", fields);
-        } else {
-            log.error("webhook.failed", fields);
+                "last_status", outcome.lastStatus(), "last_error", outcome.lastError(),
+                "next_attempt_at", next, "target", webhook.target(), "keys", videos.stream().map(Video::key).toList()};
+        switch (state) {
+            case DELIVERED -> log.info("webhook.delivered", fields);
+            case ABANDONED -> log.error("webhook.gone", fields);
+            default -> log.error("webhook.failed", fields);
         }
-        return new Result(jobId, webhookId, state, attempts, outcome.lastStatus(), outcome.lastError(), false);
+        return new Result(jobId, webhookId, state, attempts, outcome.lastStatus(), outcome.lastError(), false,
+                retryByLambda && state == Delivery.State.FAILED);
+    }
+
+    private static Result settled(String jobId, String webhookId, Delivery delivery) {
+        return new Result(jobId, webhookId, delivery.state(), delivery.attempts(), delivery.lastStatus(), null, true, false);
+    }
+
+    /**
+     * The next step of {@link #SCHEDULE} after now, later if the receiver asked (Retry-After), never after the
+     * end of the give-up window (when the delivery is abandoned if still undelivered).
+     */
+    static Instant nextAttempt(Instant firstAttempt, Instant now, Duration retryAfter, Duration giveUpAfter) {
+        Instant giveUp = firstAttempt.plus(giveUpAfter);
+        Instant next = SCHEDULE.stream().map(firstAttempt::plus).filter(now::isBefore).findFirst().orElse(giveUp);
+        if (retryAfter != null && now.plus(retryAfter).isAfter(next)) {
+            next = now.plus(retryAfter);
+        }
+        return next.isAfter(giveUp) ? giveUp : next;
     }
 
     /**
@@ -102,16 +178,10 @@ final class JobDelivery {
                 digest.update((byte) 0);
                 digest.update(video.version().getBytes(StandardCharsets.UTF_8));
             });
-            byte[] hash = digest.digest();
-            return "msg_" + HexFormat.of().formatHex(hash, 0, 16);
+            return "msg_" + HexFormat.of().formatHex(digest.digest(), 0, 16);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
-    }
-
-    static Duration nextDelay(int attempts, Duration retryAfter) {
-        Duration scheduled = SCHEDULE.get(Math.min(Math.max(attempts, 1), SCHEDULE.size()) - 1);
-        return retryAfter != null && retryAfter.compareTo(scheduled) > 0 ? retryAfter : scheduled;
     }
 
     private static byte[] body(WebhookPayload payload) {

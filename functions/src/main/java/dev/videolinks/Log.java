@@ -47,6 +47,27 @@ final class Log {
         write("ERROR", event, fields);
     }
 
+    /**
+     * A CloudWatch metric in the embedded metric format: one line that CloudWatch turns into a data point of
+     * {@code name} in the VideoLinks namespace (an alarm watches it), with the fields kept as log context.
+     */
+    void metric(String name, long value, Object... fields) {
+        var line = new LinkedHashMap<String, Object>();
+        line.put("_aws", Map.of("Timestamp", System.currentTimeMillis(), "CloudWatchMetrics", java.util.List.of(Map.of(
+                "Namespace", METRIC_NAMESPACE, "Dimensions", java.util.List.of(java.util.List.of()),
+                "Metrics", java.util.List.of(Map.of("Name", name, "Unit", "Count"))))));
+        line.put(name, value);
+        line.put("level", "INFO");
+        line.put("event", "metric");
+        line.putAll(context);
+        for (int i = 0; i + 1 < fields.length; i += 2) {
+            line.put(String.valueOf(fields[i]), fields[i + 1]);
+        }
+        emit(line, "metric");
+    }
+
+    static final String METRIC_NAMESPACE = "VideoLinks";
+
     private void write(String level, String event, Object[] fields) {
         var line = new LinkedHashMap<String, Object>();
         line.put("level", level);
@@ -55,10 +76,14 @@ final class Log {
         for (int i = 0; i + 1 < fields.length; i += 2) {
             line.put(String.valueOf(fields[i]), fields[i + 1]);
         }
+        emit(line, event);
+    }
+
+    private void emit(Map<String, Object> line, String event) {
         try {
             sink.accept(Json.MAPPER.writeValueAsString(line));
         } catch (JsonProcessingException e) {
-            sink.accept("{\"level\":\"" + level + "\",\"event\":\"" + event + "\",\"log_error\":\"unserializable field\"}");
+            sink.accept("{\"level\":\"ERROR\",\"event\":\"" + event + "\",\"log_error\":\"unserializable field\"}");
         }
     }
 }

@@ -36,9 +36,9 @@ public final class VideoCompletionHandler implements RequestStreamHandler {
         var table = new VideoTable(clients.dynamoDb(), config.table());
         var signer = new WebhookSigner(settings.secrets());
         var webhook = new WebhookClient(WebhookClient.httpClient(settings.timeout()), settings.url(),
-                signer, settings.timeout(), WebhookClient.DEFAULT_BACKOFF, clock);
+                signer, settings.timeout(), WebhookClient.DEFAULT_BACKOFF, clock, Thread::sleep);
         var delivery = new JobDelivery(table, new UrlSigner(clients.presigner(), credentials), webhook,
-                config.urlTtl(), clock);
+                config.urlTtl(), settings.giveUpAfter(), settings.lease(), clock);
         this.completion = new VideoCompletion(config.bucket(), keys, clients.s3(), table, delivery, clock);
         this.clock = clock;
         this.log = log;

@@ -1,5 +1,6 @@
 package dev.videolinks;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -28,6 +29,9 @@ final class VideoTable {
     static final int MAX_BATCH = 100;
     private static final int MAX_UNPROCESSED_ROUNDS = 5;
     private static final String KEY_POINTER = "key#";
+    /** The sparse index of deliveries that need a (re)send: only items with {@code due} are in it. */
+    static final String DUE_INDEX = "DueDeliveries";
+    private static final String DUE = "due";
 
     /** The job after recording a video; {@code changed} is false when this version was already recorded. */
     record Recorded(boolean changed, Job job) {}
@@ -156,28 +160,83 @@ final class VideoTable {
         return a.compareToIgnoreCase(b) < 0;
     }
 
+    /** Whether a send may start: this caller holds the lease, or why not. */
+    enum Lease { ACQUIRED, SETTLED, HELD_FOR_SAME_ID, HELD_FOR_OTHER_ID }
+
     /**
-     * Marks the job's delivery pending for this webhook id before anything is sent. False when that id is
-     * already delivered (another invocation got there first).
+     * Takes the job's short delivery lease for this webhook id before anything is sent, marks the delivery
+     * pending, and makes it due at the lease's end, so that a send that dies half-way is redelivered. Two
+     * instances with the same job (duplicate events on two environments) cannot both send.
      */
-    boolean beginDelivery(String jobId, String webhookId, int attempts, Instant now) {
+    Lease beginDelivery(String jobId, String webhookId, int attempts, boolean newSeries, Instant now, Duration lease) {
+        var values = new HashMap<String, AttributeValue>();
+        values.put(":id", s(webhookId));
+        values.put(":pending", s(Delivery.State.PENDING.name()));
+        values.put(":delivered", s(Delivery.State.DELIVERED.name()));
+        values.put(":abandoned", s(Delivery.State.ABANDONED.name()));
+        values.put(":attempts", n(attempts));
+        values.put(":now", s(now.toString()));
+        values.put(":now_epoch", n(now.getEpochSecond()));
+        values.put(":lease", n(now.plus(lease).getEpochSecond()));
+        values.put(":due", s(DUE));
+        String first = newSeries ? "first_attempt_at = :now_epoch" : "first_attempt_at = if_not_exists(first_attempt_at, :now_epoch)";
         try {
             dynamoDb.updateItem(u -> u.tableName(table).key(key(jobId))
-                    .updateExpression("SET webhook_id = :id, delivery_state = :pending, attempts = :attempts, updated_at = :now")
-                    .conditionExpression("attribute_exists(job_id) AND (attribute_not_exists(webhook_id)"
-                            + " OR webhook_id <> :id OR delivery_state <> :delivered)")
-                    .expressionAttributeValues(Map.of(":id", s(webhookId), ":pending", s(Delivery.State.PENDING.name()),
-                            ":delivered", s(Delivery.State.DELIVERED.name()), ":attempts", n(attempts),
-                            ":now", s(now.toString()))));
-            return true;
+                    .updateExpression("SET webhook_id = :id, delivery_state = :pending, attempts = :attempts, updated_at = :now, "
+                            + first + ", lease_until = :lease, due = :due, next_attempt_at = :lease")
+                    .conditionExpression("attribute_exists(job_id)"
+                            + " AND (attribute_not_exists(webhook_id) OR webhook_id <> :id"
+                            + "      OR (delivery_state <> :delivered AND delivery_state <> :abandoned))"
+                            + " AND (attribute_not_exists(lease_until) OR lease_until <= :now_epoch)")
+                    .expressionAttributeValues(values)
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+            return Lease.ACQUIRED;
         } catch (ConditionalCheckFailedException e) {
-            return false;
+            var delivery = toJob(e.item()).delivery();
+            if (delivery.isPresent() && delivery.get().isSettled(webhookId)) {
+                return Lease.SETTLED;
+            }
+            return delivery.isPresent() && delivery.get().webhookId().equals(webhookId)
+                    ? Lease.HELD_FOR_SAME_ID : Lease.HELD_FOR_OTHER_ID;
         }
     }
 
     /**
-     * Writes the outcome of a delivery series. Does nothing when a newer webhook id has taken over the job
-     * meanwhile (a new version of one of its videos arrived): that delivery owns the state now.
+     * Takes the lease of a due delivery for the scheduled redelivery: only while it is still due, for the same
+     * webhook id, and nobody else holds it. Answers the job as it is then, or empty.
+     */
+    Optional<Job> leaseDue(String jobId, Instant now, Duration lease) {
+        try {
+            var updated = dynamoDb.updateItem(u -> u.tableName(table).key(key(jobId))
+                    .updateExpression("SET lease_until = :lease, next_attempt_at = :lease, delivery_state = :pending, updated_at = :now")
+                    .conditionExpression("due = :due AND next_attempt_at <= :now_epoch"
+                            + " AND (attribute_not_exists(lease_until) OR lease_until <= :now_epoch)")
+                    .expressionAttributeValues(Map.of(":lease", n(now.plus(lease).getEpochSecond()),
+                            ":pending", s(Delivery.State.PENDING.name()), ":now", s(now.toString()),
+                            ":due", s(DUE), ":now_epoch", n(now.getEpochSecond())))
+                    .returnValues(ReturnValue.ALL_NEW));
+            return Optional.of(toJob(updated.attributes()));
+        } catch (ConditionalCheckFailedException takenOrDone) {
+            return Optional.empty();
+        }
+    }
+
+    /** Job ids whose delivery is due now, oldest first, from the sparse index: no table scan. */
+    List<String> dueJobs(Instant now, int limit) {
+        return dynamoDb.queryPaginator(q -> q.tableName(table).indexName(DUE_INDEX)
+                        .keyConditionExpression("due = :due AND next_attempt_at <= :now")
+                        .expressionAttributeValues(Map.of(":due", s(DUE), ":now", n(now.getEpochSecond())))
+                        .limit(Math.min(limit, 100)))
+                .items().stream()
+                .limit(limit)
+                .map(item -> item.get(PARTITION_KEY).s())
+                .toList();
+    }
+
+    /**
+     * Writes the outcome of a delivery series and releases the lease: due again at {@code nextAttemptAt}, or
+     * out of the due index when delivered or abandoned. Does nothing when a newer webhook id has taken over
+     * the job meanwhile (a new version of one of its videos arrived): that delivery owns the state now.
      */
     void recordOutcome(String jobId, String webhookId, Delivery.State state, int attempts, Integer lastStatus,
             String lastError, Instant nextAttemptAt, Instant now) {
@@ -191,6 +250,8 @@ final class VideoTable {
         optional(set, remove, values, "last_status", lastStatus == null ? null : n(lastStatus));
         optional(set, remove, values, "last_error", lastError == null ? null : s(lastError));
         optional(set, remove, values, "next_attempt_at", nextAttemptAt == null ? null : n(nextAttemptAt.getEpochSecond()));
+        optional(set, remove, values, "due", nextAttemptAt == null ? null : s(DUE));
+        remove.add("lease_until");
         if (state == Delivery.State.DELIVERED) {
             set.add("delivered_at = :now");
         }
@@ -202,6 +263,25 @@ final class VideoTable {
                     .expressionAttributeValues(values));
         } catch (ConditionalCheckFailedException superseded) {
             // a newer version of the job is being delivered; its outcome is the one to keep
+        }
+    }
+
+    /**
+     * Gives up on a delivery. True only for the one call that did it, so the error line and the metric are
+     * emitted once.
+     */
+    boolean abandon(String jobId, String webhookId, String reason, Instant now) {
+        try {
+            dynamoDb.updateItem(u -> u.tableName(table).key(key(jobId))
+                    .updateExpression("SET delivery_state = :abandoned, last_error = :reason, updated_at = :now"
+                            + " REMOVE due, next_attempt_at, lease_until")
+                    .conditionExpression("webhook_id = :id AND delivery_state <> :abandoned AND delivery_state <> :delivered")
+                    .expressionAttributeValues(Map.of(":abandoned", s(Delivery.State.ABANDONED.name()),
+                            ":delivered", s(Delivery.State.DELIVERED.name()), ":reason", s(reason),
+                            ":now", s(now.toString()), ":id", s(webhookId))));
+            return true;
+        } catch (ConditionalCheckFailedException alreadySettled) {
+            return false;
         }
     }
 
@@ -254,7 +334,9 @@ final class VideoTable {
                 Integer.parseInt(item.get("attempts").n()),
                 item.containsKey("last_status") ? Integer.valueOf(item.get("last_status").n()) : null,
                 text(item, "last_error"),
-                item.containsKey("next_attempt_at") ? Instant.ofEpochSecond(Long.parseLong(item.get("next_attempt_at").n())) : null,
+                epoch(item, "first_attempt_at"),
+                epoch(item, "next_attempt_at"),
+                epoch(item, "lease_until"),
                 Instant.parse(item.get("updated_at").s()))) : Optional.empty();
         return new Job(jobId, videos, delivery);
     }
@@ -274,6 +356,11 @@ final class VideoTable {
                 text(entry, "sequencer"),
                 Instant.parse(entry.get("recorded_at").s()),
                 entry.containsKey("removed") && entry.get("removed").bool());
+    }
+
+    private static Instant epoch(Map<String, AttributeValue> item, String name) {
+        AttributeValue value = item.get(name);
+        return value == null ? null : Instant.ofEpochSecond(Long.parseLong(value.n()));
     }
 
     private static String text(Map<String, AttributeValue> item, String name) {

@@ -23,6 +23,12 @@ final class WebhookClient {
 
     enum Result { DELIVERED, RETRYABLE, REJECTED, GONE }
 
+    /** Waits between attempts: {@code Thread::sleep} on Lambda, a clock that jumps ahead in tests. */
+    @FunctionalInterface
+    interface Sleeper {
+        void sleep(Duration duration) throws InterruptedException;
+    }
+
     /** How a series of attempts ended. {@code retryAfter} is the receiver's wish when it gave one. */
     record Outcome(Result result, int attempts, Integer lastStatus, String lastError, Duration retryAfter) {}
 
@@ -38,14 +44,17 @@ final class WebhookClient {
     private final Duration timeout;
     private final List<Duration> backoff;
     private final Clock clock;
+    private final Sleeper sleeper;
 
-    WebhookClient(HttpClient http, URI url, WebhookSigner signer, Duration timeout, List<Duration> backoff, Clock clock) {
+    WebhookClient(HttpClient http, URI url, WebhookSigner signer, Duration timeout, List<Duration> backoff, Clock clock,
+            Sleeper sleeper) {
         this.http = http;
         this.url = url;
         this.signer = signer;
         this.timeout = timeout;
         this.backoff = List.copyOf(backoff);
         this.clock = clock;
+        this.sleeper = sleeper;
     }
 
     static HttpClient httpClient(Duration timeout) {
@@ -117,7 +126,7 @@ final class WebhookClient {
                 return new Outcome(Result.RETRYABLE, attempts, lastStatus, lastError, retryAfter);
             }
             try {
-                Thread.sleep(wait);
+                sleeper.sleep(wait);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return new Outcome(Result.RETRYABLE, attempts, lastStatus, "interrupted", retryAfter);

@@ -5,14 +5,9 @@ import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.util.List;
-import java.util.Map;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 
 /** DynamoDB Local in this JVM, in memory, over HTTP on a free loopback port; tables as template.yaml declares. */
 final class LocalDynamoDb implements AutoCloseable {
@@ -49,18 +44,8 @@ final class LocalDynamoDb implements AutoCloseable {
     }
 
     /** Creates a table with the key schema and indexes of the template's {@code VideoTable}. */
-    @SuppressWarnings("unchecked")
     void createVideoTable(String name) {
-        Map<String, Object> properties = Template.load().resourceProperties("VideoTable");
-        var attributes = ((List<Map<String, String>>) properties.get("AttributeDefinitions")).stream()
-                .map(a -> AttributeDefinition.builder().attributeName(a.get("AttributeName"))
-                        .attributeType(a.get("AttributeType")).build())
-                .toList();
-        var keys = ((List<Map<String, String>>) properties.get("KeySchema")).stream()
-                .map(k -> KeySchemaElement.builder().attributeName(k.get("AttributeName")).keyType(k.get("KeyType")).build())
-                .toList();
-        client.createTable(t -> t.tableName(name).attributeDefinitions(attributes).keySchema(keys)
-                .billingMode(BillingMode.PAY_PER_REQUEST));
+        client.createTable(TableDefinition.from(Template.load().resourceProperties("VideoTable"), name));
     }
 
     void stop() throws Exception {

@@ -34,9 +34,6 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -216,18 +213,9 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    @SuppressWarnings("unchecked")
     private void createTable(DynamoDbClient dynamoDb) {
-        var properties = template.tableProperties();
-        var attributes = ((List<Map<String, String>>) properties.get("AttributeDefinitions")).stream()
-                .map(a -> AttributeDefinition.builder().attributeName(a.get("AttributeName")).attributeType(a.get("AttributeType")).build())
-                .toList();
-        var keys = ((List<Map<String, String>>) properties.get("KeySchema")).stream()
-                .map(k -> KeySchemaElement.builder().attributeName(k.get("AttributeName")).keyType(k.get("KeyType")).build())
-                .toList();
         try {
-            dynamoDb.createTable(t -> t.tableName(template.tableName()).attributeDefinitions(attributes).keySchema(keys)
-                    .billingMode(BillingMode.PAY_PER_REQUEST));
+            dynamoDb.createTable(TableDefinition.from(template.tableProperties(), template.tableName()));
         } catch (ResourceInUseException alreadyThere) {
             // kept from an earlier run in the data directory
         }

@@ -116,7 +116,6 @@ final class LocalTemplate {
         return String.valueOf(resolve(Map.of("Ref", "VideoTable")));
     }
 
-    @SuppressWarnings("unchecked")
     Map<String, Object> tableProperties() {
         return template.resourceProperties("VideoTable");
     }
