@@ -29,6 +29,11 @@ public final class VideoCompletionHandler implements RequestStreamHandler {
     }
 
     VideoCompletionHandler(Map<String, String> env, AwsCredentialsProvider credentials, Clock clock, Log log) {
+        this(env, credentials, clock, log, Thread::sleep);
+    }
+
+    VideoCompletionHandler(Map<String, String> env, AwsCredentialsProvider credentials, Clock clock, Log log,
+            WebhookClient.Sleeper sleeper) {
         Config config = Config.fromEnv(env);
         Config.Webhook settings = Config.Webhook.fromEnv(env);
         var clients = AwsClients.create(config, credentials);
@@ -36,7 +41,7 @@ public final class VideoCompletionHandler implements RequestStreamHandler {
         var table = new VideoTable(clients.dynamoDb(), config.table());
         var signer = new WebhookSigner(settings.secrets());
         var webhook = new WebhookClient(WebhookClient.httpClient(settings.timeout()), settings.url(),
-                signer, settings.timeout(), WebhookClient.DEFAULT_BACKOFF, clock, Thread::sleep);
+                signer, settings.timeout(), WebhookClient.DEFAULT_BACKOFF, clock, sleeper);
         var delivery = new JobDelivery(table, new UrlSigner(clients.presigner(), credentials), webhook,
                 config.urlTtl(), settings.giveUpAfter(), settings.lease(), clock);
         this.completion = new VideoCompletion(config.bucket(), keys, clients.s3(), table, delivery, clock);

@@ -35,6 +35,14 @@ final class LocalDynamoDb implements AutoCloseable {
         return new LocalDynamoDb(server, port);
     }
 
+    /** Kept on disk in {@code dataDir}, so that it can be stopped and started again on the same port. */
+    static LocalDynamoDb start(int port, java.nio.file.Path dataDir) throws Exception {
+        DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(new String[] {
+                "-dbPath", dataDir.toString(), "-sharedDb", "-port", Integer.toString(port), "-disableTelemetry"});
+        server.start();
+        return new LocalDynamoDb(server, port);
+    }
+
     URI endpoint() {
         return endpoint;
     }

@@ -102,7 +102,7 @@ class VideoCompletionHandlerTest {
     }
 
     VideoCompletionHandler handler(Map<String, String> env) {
-        return new VideoCompletionHandler(env, LocalS3.CREDENTIALS, Clock.systemUTC(), Log.to(logs::add));
+        return new VideoCompletionHandler(env, LocalS3.CREDENTIALS, Clock.systemUTC(), CheckedLog.into(logs));
     }
 
     JsonNode invoke(VideoCompletionHandler handler, String eventFile) throws IOException {

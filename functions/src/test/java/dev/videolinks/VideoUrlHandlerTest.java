@@ -95,7 +95,7 @@ class VideoUrlHandlerTest {
     void complete(String eventFile) throws Exception {
         var env = env("JWT");
         env.put("WEBHOOK_URL", receiver.url().toString());
-        new VideoCompletionHandler(env, LocalS3.CREDENTIALS, Clock.systemUTC(), Log.to(logs::add))
+        new VideoCompletionHandler(env, LocalS3.CREDENTIALS, Clock.systemUTC(), CheckedLog.into(logs))
                 .handleRequest(new ByteArrayInputStream(Events.load(eventFile)), new ByteArrayOutputStream(),
                         TestContext.of("completion"));
     }
@@ -105,7 +105,7 @@ class VideoUrlHandlerTest {
     }
 
     APIGatewayV2HTTPResponse call(APIGatewayV2HTTPEvent event, String authMode, AwsCredentialsProvider credentials) {
-        var handler = new VideoUrlHandler(env(authMode), credentials, Clock.systemUTC(), Log.to(logs::add));
+        var handler = new VideoUrlHandler(env(authMode), credentials, Clock.systemUTC(), CheckedLog.into(logs));
         return handler.handleRequest(event, TestContext.of("req-" + UUID.randomUUID()));
     }
 
@@ -282,7 +282,7 @@ class VideoUrlHandlerTest {
     void anyRoute_unexpectedFailure_internalErrorWithRequestIdAndNoStackTrace() throws Exception {
         var env = env("JWT");
         env.put("VIDEO_TABLE", "no-such-table");
-        var handler = new VideoUrlHandler(env, LocalS3.CREDENTIALS, Clock.systemUTC(), Log.to(logs::add));
+        var handler = new VideoUrlHandler(env, LocalS3.CREDENTIALS, Clock.systemUTC(), CheckedLog.into(logs));
 
         var response = handler.handleRequest(Events.api("api-get-job.json"), TestContext.of("req-500"));
 

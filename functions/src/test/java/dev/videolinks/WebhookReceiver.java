@@ -10,7 +10,9 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A JDK HttpServer on a free loopback port that records every request and answers queued statuses (else 200). */
@@ -30,26 +32,61 @@ final class WebhookReceiver implements AutoCloseable {
         }
     }
 
+    /** How to answer one request: a status with headers, after a delay, or a connection dropped unanswered. */
+    record Answer(int status, Map<String, String> headers, Duration delay, boolean dropConnection) {
+        static Answer status(int status) {
+            return new Answer(status, Map.of(), Duration.ZERO, false);
+        }
+
+        static Answer status(int status, String header, String value) {
+            return new Answer(status, Map.of(header, value), Duration.ZERO, false);
+        }
+
+        static Answer slow(Duration delay) {
+            return new Answer(200, Map.of(), delay, false);
+        }
+
+        static Answer dropped() {
+            return new Answer(0, Map.of(), Duration.ZERO, true);
+        }
+    }
+
     static final String PATH = "/api/webhooks/video-completion";
 
     private final HttpServer server;
     private final List<Request> requests = new CopyOnWriteArrayList<>();
-    private final Deque<Integer> statuses = new ArrayDeque<>();
+    private final Deque<Answer> answers = new ArrayDeque<>();
+    private Answer always;
 
     private WebhookReceiver(HttpServer server) {
         this.server = server;
     }
 
     static WebhookReceiver start() throws IOException {
-        var server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        return start(0);
+    }
+
+    /** On a given port, e.g. one that was closed while the receiver was "down". */
+    static WebhookReceiver start(int port) throws IOException {
+        var server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+        server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(8));
         var receiver = new WebhookReceiver(server);
         server.createContext("/", exchange -> {
             byte[] body = exchange.getRequestBody().readAllBytes();
             var headers = new Headers();
             headers.putAll(exchange.getRequestHeaders());
             receiver.requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), headers, body));
-            int status = receiver.nextStatus();
-            exchange.sendResponseHeaders(status, -1);
+            Answer answer = receiver.nextAnswer();
+            if (answer.dropConnection()) {
+                throw new IllegalStateException("dropping the connection without an answer");
+            }
+            try {
+                Thread.sleep(answer.delay());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            answer.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
+            exchange.sendResponseHeaders(answer.status(), -1);
             exchange.close();
         });
         server.start();
@@ -61,14 +98,26 @@ final class WebhookReceiver implements AutoCloseable {
     }
 
     /** The statuses to answer, in order; once they are used up, 200. */
-    synchronized void respondWith(int... answers) {
-        for (int status : answers) {
-            statuses.add(status);
+    synchronized void respondWith(int... statuses) {
+        for (int status : statuses) {
+            answers.add(Answer.status(status));
         }
     }
 
-    private synchronized int nextStatus() {
-        return statuses.isEmpty() ? 200 : statuses.poll();
+    synchronized void respondWith(Answer... next) {
+        answers.addAll(List.of(next));
+    }
+
+    /** The answer to every request from now on (unless queued ones come first). */
+    synchronized void alwaysRespond(Answer answer) {
+        always = answer;
+    }
+
+    private synchronized Answer nextAnswer() {
+        if (!answers.isEmpty()) {
+            return answers.poll();
+        }
+        return always != null ? always : Answer.status(200);
     }
 
     List<Request> requests() {
@@ -78,5 +127,6 @@ final class WebhookReceiver implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
     }
 }
