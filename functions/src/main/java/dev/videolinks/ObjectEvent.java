@@ -18,6 +18,10 @@ record ObjectEvent(Kind kind, String bucket, String key, String eTag, String ver
     record Batch(List<ObjectEvent> objects, List<String> rejected) {}
 
     static Batch parse(JsonNode event) {
+        if (event.has("requestPayload") && event.path("requestContext").has("condition")) {
+            // A record from the on-failure destination, sent back to be replayed: its event is the payload.
+            return parse(event.get("requestPayload"));
+        }
         if (event.has("Records")) {
             return fromS3Notification(event.get("Records"));
         }

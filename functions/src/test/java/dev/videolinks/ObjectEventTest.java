@@ -64,6 +64,22 @@ class ObjectEventTest {
     }
 
     @Test
+    void parse_onFailureDestinationRecord_replaysItsEvent() throws Exception {
+        String record = """
+                {"version": "1.0", "timestamp": "2026-11-24T10:05:00.000Z",
+                 "requestContext": {"requestId": "r", "functionArn": "arn:aws:lambda:eu-north-1:123456789012:function:f:live",
+                                    "condition": "RetriesExhausted", "approximateInvokeCount": 3},
+                 "requestPayload": %s,
+                 "responseContext": {"statusCode": 200, "executedVersion": "7", "functionError": "Unhandled"},
+                 "responsePayload": {"errorMessage": "webhook not delivered", "errorType": "WebhookDeliveryException"}}
+                """.formatted(new String(Events.load("s3-object-created-encoded-key.json"), java.nio.charset.StandardCharsets.UTF_8));
+
+        var batch = parse(record);
+
+        assertEquals("generated_videos/user_42/job_spaces/My clip + 100% ünïcødé.mp4", batch.objects().getFirst().key());
+    }
+
+    @Test
     void parse_unknownEventShape_rejected() throws Exception {
         var batch = parse("{\"detail-type\": \"Scheduled Event\", \"source\": \"aws.events\"}");
 

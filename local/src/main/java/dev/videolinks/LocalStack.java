@@ -45,6 +45,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * start [--receiver] [--webhook-url URL] [--data-dir DIR] [--env-vars FILE] [--auth-mode JWT|IAM]
  *       [--s3-port N] [--dynamodb-port N] [--api-port N] [--receiver-port N] [--retry-delays 10s,20s]
  * invoke LOGICAL_ID -e EVENT_FILE [--env-vars FILE]
+ * redrive [--webhook-url URL] [--env-vars FILE]   (the failure destination back to its function)
  * </pre>
  */
 public final class LocalStack implements AutoCloseable {
@@ -144,6 +145,7 @@ public final class LocalStack implements AutoCloseable {
                     stopped.await();
                 }
                 case "invoke" -> System.exit(invoke(queue, System.out, System.err));
+                case "redrive" -> System.exit(redrive(Options.parse(queue), System.out));
                 default -> throw new IllegalArgumentException("unknown command " + command + "; use start or invoke");
             }
         } catch (IllegalArgumentException e) {
@@ -424,6 +426,52 @@ public final class LocalStack implements AutoCloseable {
         } finally {
             stack.close();
         }
+    }
+
+    // --- redrive ---
+
+    /**
+     * Sends the events kept in the local failure destination back to their function against the running
+     * stack, like a redrive of the SQS queue on AWS. Each one that now succeeds moves to {@code redriven/}.
+     */
+    static int redrive(Options options, PrintStream out) throws Exception {
+        Path failures = options.workDir.resolve("failed-events");
+        List<Path> records;
+        try (var files = Files.list(failures)) {
+            records = files.filter(f -> f.toString().endsWith(".json")).sorted().toList();
+        } catch (java.nio.file.NoSuchFileException none) {
+            records = List.of();
+        }
+        if (!listening(options.s3Port) || !listening(options.dynamoDbPort)) {
+            throw new IllegalArgumentException("no local stack running on ports " + options.s3Port + " and "
+                    + options.dynamoDbPort + "; start it first (local/start)");
+        }
+        var parameters = new HashMap<String, String>(envVars(options.envVars).getOrDefault("Parameters", Map.of()));
+        parameters.putIfAbsent("WebhookSecret", LOCAL_WEBHOOK_SECRET);
+        parameters.putIfAbsent("WebhookUrl", options.webhookUrl != null ? options.webhookUrl : DEFAULT_WEBHOOK_URL);
+        var template = LocalTemplate.load(parameters, REGION);
+        var functions = new LocalFunctions(template, Map.of(
+                "AWS_REGION", REGION,
+                "AWS_ENDPOINT_URL_S3", "http://127.0.0.1:" + options.s3Port,
+                "AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:" + options.dynamoDbPort), envVars(options.envVars),
+                StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)), out::println);
+        int failed = 0;
+        for (Path record : records) {
+            var node = Json.MAPPER.readTree(record.toFile());
+            String arn = node.at("/requestContext/functionArn").asText();
+            String function = arn.substring(arn.lastIndexOf(':') + 1);
+            var invocation = functions.invoke(function, Files.readAllBytes(record), UUID.randomUUID().toString());
+            if (invocation.failed()) {
+                failed++;
+                out.println("redrive " + record.getFileName() + ": still failing: " + invocation.errorMessage());
+            } else {
+                Files.createDirectories(failures.resolve("redriven"));
+                Files.move(record, failures.resolve("redriven").resolve(record.getFileName()));
+                out.println("redrive " + record.getFileName() + ": done");
+            }
+        }
+        out.println("redriven " + (records.size() - failed) + " of " + records.size() + " failed events");
+        return failed == 0 ? 0 : 1;
     }
 
     private static Map<String, Map<String, String>> envVars(Path file) throws IOException {

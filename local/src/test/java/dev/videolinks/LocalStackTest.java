@@ -234,6 +234,21 @@ class LocalStackTest {
             assertEquals(3, failure.at("/requestContext/approximateInvokeCount").asInt());
             assertEquals("generated_videos/u1/job_lost/clip.mp4", failure.at("/requestPayload/Records/0/s3/object/key").asText());
             assertTrue(failure.at("/responsePayload/errorType").asText().endsWith("WebhookDeliveryException"));
+
+            try (var receiverBack = WebhookReceiver.start(closed)) {
+                var options = options(workDir, "http://127.0.0.1:" + closed + "/hook");
+                options.s3Port = failing.s3Endpoint().getPort();
+                options.dynamoDbPort = failing.dynamoDbEndpoint().getPort();
+                var out = new ByteArrayOutputStream();
+
+                int exit = LocalStack.redrive(options, new PrintStream(out, true, StandardCharsets.UTF_8));
+
+                assertEquals(0, exit, out.toString(StandardCharsets.UTF_8));
+                assertEquals(1, receiverBack.requests().size(), "the replayed event delivered its webhook");
+                assertEquals("job_lost", receiverBack.requests().getFirst().json().get("job_id").asText());
+                assertTrue(Files.exists(failing.failures().resolve("redriven").resolve(record.getFileName())));
+                assertFalse(Files.exists(record));
+            }
         }
     }
 
