@@ -98,6 +98,10 @@ final class VideoCompletion {
             if (e.statusCode() == 404) {
                 return new Recorded(skipped(key, "object is gone"), Optional.empty());
             }
+            if (e.statusCode() == 400) {
+                // A key S3 refuses (a NUL, more than 1024 bytes) stays refused: retrying cannot help.
+                return new Recorded(skipped(key, "key is not valid for S3 (HeadObject answered 400)"), Optional.empty());
+            }
             throw e;
         }
         if (!keys.isVideo(key, head.contentType())) {
