@@ -126,7 +126,7 @@ class BadInputCorpusTest {
 
         try (var receiver = WebhookReceiver.start()) {
             var handler = new VideoCompletionHandler(completionEnv(table, receiver), LocalS3.CREDENTIALS,
-                    Clock.systemUTC(), Log.to(logs::add));
+                    Clock.systemUTC(), CheckedLog.into(logs));
             assertDoesNotThrow(() -> handler.handleRequest(new ByteArrayInputStream(Events.load("bad/" + file)), out,
                     TestContext.of("req-" + file)), file + ": the invocation failed, so Lambda would retry an event that cannot succeed");
             assertEquals(List.of(), receiver.requests(), file + ": webhooks sent");
@@ -184,7 +184,7 @@ class BadInputCorpusTest {
     @MethodSource("apiCases")
     void urlApi_badRequest_answersItsStatusWithAJsonErrorAndNoInternals(String file) throws Exception {
         JsonNode expected = expectation(file, URL_API);
-        var handler = new VideoUrlHandler(apiEnv(), LocalS3.CREDENTIALS, Clock.systemUTC(), Log.to(line -> {}));
+        var handler = new VideoUrlHandler(apiEnv(), LocalS3.CREDENTIALS, Clock.systemUTC(), CheckedLog.into(new java.util.ArrayList<>()));
 
         APIGatewayV2HTTPResponse response = handler.handleRequest(Events.api("bad/" + file), TestContext.of("req-" + file));
 
