@@ -19,14 +19,21 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 record AwsClients(S3Client s3, S3Presigner presigner, DynamoDbClient dynamoDb) {
 
     static AwsClients create(Config config, AwsCredentialsProvider credentials) {
+        return create(config, credentials, overrides -> { });
+    }
+
+    /** With extra client settings, e.g. an interceptor that stops every call before it is sent (priming). */
+    static AwsClients create(Config config, AwsCredentialsProvider credentials,
+            java.util.function.Consumer<ClientOverrideConfiguration.Builder> extra) {
         SdkHttpClient http = UrlConnectionHttpClient.builder()
                 .connectionTimeout(Duration.ofSeconds(2))
                 .socketTimeout(Duration.ofSeconds(5))
                 .build();
-        var timeouts = ClientOverrideConfiguration.builder()
+        var overrides = ClientOverrideConfiguration.builder()
                 .apiCallTimeout(Duration.ofSeconds(10))
-                .apiCallAttemptTimeout(Duration.ofSeconds(4))
-                .build();
+                .apiCallAttemptTimeout(Duration.ofSeconds(4));
+        extra.accept(overrides);
+        var timeouts = overrides.build();
         Region region = Region.of(config.region());
         boolean localS3 = config.s3Endpoint() != null;
 

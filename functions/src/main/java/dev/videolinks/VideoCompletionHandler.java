@@ -12,20 +12,24 @@ import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import org.crac.Core;
+import org.crac.Resource;
 
 /**
  * {@code VideoCompletionFunction}: S3 notifications and EventBridge "Object Created" events in, one signed
  * webhook per completed job out. Answers a report of what it did; fails when a webhook could not be delivered,
  * so Lambda's retries and the on-failure destination take over.
  */
-public final class VideoCompletionHandler implements RequestStreamHandler {
+public final class VideoCompletionHandler implements RequestStreamHandler, Resource {
 
     private final VideoCompletion completion;
     private final Clock clock;
     private final Log log;
+    private final Config primingConfig;
 
     public VideoCompletionHandler() {
         this(System.getenv(), DefaultCredentialsProvider.builder().build(), Clock.systemUTC(), Log.stdout());
+        Core.getGlobalContext().register(this);
     }
 
     VideoCompletionHandler(Map<String, String> env, AwsCredentialsProvider credentials, Clock clock, Log log) {
@@ -45,6 +49,7 @@ public final class VideoCompletionHandler implements RequestStreamHandler {
         var delivery = new JobDelivery(table, new UrlSigner(clients.presigner(), credentials), webhook,
                 config.urlTtl(), settings.giveUpAfter(), settings.lease(), clock);
         this.completion = new VideoCompletion(config.bucket(), keys, clients.s3(), table, delivery, clock);
+        this.primingConfig = config;
         this.clock = clock;
         this.log = log;
         if (!signer.signs()) {
@@ -52,11 +57,6 @@ public final class VideoCompletionHandler implements RequestStreamHandler {
         }
     }
 
-    VideoCompletionHandler(VideoCompletion completion, Clock clock, Log log) {
-        this.completion = completion;
-        this.clock = clock;
-        this.log = log;
-    }
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
@@ -92,5 +92,16 @@ public final class VideoCompletionHandler implements RequestStreamHandler {
             super("webhook not delivered for jobs " + undelivered.stream()
                     .map(r -> r.jobId() + " (" + r.lastError() + ")").toList());
         }
+    }
+
+    /** SnapStart: prime before the snapshot (see {@link Priming}); nothing to redo after a restore. */
+    @Override
+    public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
+        Priming.prime(primingConfig);
+    }
+
+    @Override
+    public void afterRestore(org.crac.Context<? extends Resource> context) {
+        // SDK clients resolve credentials and open connections lazily: nothing was kept to refresh.
     }
 }

@@ -11,12 +11,14 @@ import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import org.crac.Core;
+import org.crac.Resource;
 
 /**
  * {@code VideoUrlFunction}: {@code GET /videos/{jobId}} and {@code POST /videos/urls} behind an HTTP API
  * (payload format 2.0), fresh presigned URLs for the caller's own jobs.
  */
-public final class VideoUrlHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+public final class VideoUrlHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>, Resource {
 
     static final String GET_JOB = "GET /videos/{jobId}";
     static final String BATCH = "POST /videos/urls";
@@ -28,6 +30,7 @@ public final class VideoUrlHandler implements RequestHandler<APIGatewayV2HTTPEve
 
     public VideoUrlHandler() {
         this(System.getenv(), DefaultCredentialsProvider.builder().build(), Clock.systemUTC(), Log.stdout());
+        Core.getGlobalContext().register(this);
     }
 
     VideoUrlHandler(Map<String, String> env, AwsCredentialsProvider credentials, Clock clock, Log log) {
@@ -103,5 +106,16 @@ public final class VideoUrlHandler implements RequestHandler<APIGatewayV2HTTPEve
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("answer is not serializable", e);
         }
+    }
+
+    /** SnapStart: prime before the snapshot (see {@link Priming}); nothing to redo after a restore. */
+    @Override
+    public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
+        Priming.prime(config);
+    }
+
+    @Override
+    public void afterRestore(org.crac.Context<? extends Resource> context) {
+        // SDK clients resolve credentials and open connections lazily: nothing was kept to refresh.
     }
 }

@@ -12,13 +12,15 @@ import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import org.crac.Core;
+import org.crac.Resource;
 
 /**
  * {@code WebhookRedeliveryFunction}, run on a schedule: finds the deliveries that are due (failed, or stuck
  * pending past their lease) through the table's due index and sends each again, one attempt each, with fresh
  * URLs and the same webhook id, until the give-up window closes.
  */
-public final class WebhookRedeliveryHandler implements RequestStreamHandler {
+public final class WebhookRedeliveryHandler implements RequestStreamHandler, Resource {
 
     /** Deliveries looked at per run; the rest wait for the next run. */
     static final int BATCH = 200;
@@ -29,9 +31,11 @@ public final class WebhookRedeliveryHandler implements RequestStreamHandler {
     private final Duration attemptTimeout;
     private final Clock clock;
     private final Log log;
+    private final Config primingConfig;
 
     public WebhookRedeliveryHandler() {
         this(System.getenv(), DefaultCredentialsProvider.builder().build(), Clock.systemUTC(), Log.stdout());
+        Core.getGlobalContext().register(this);
     }
 
     WebhookRedeliveryHandler(Map<String, String> env, AwsCredentialsProvider credentials, Clock clock, Log log) {
@@ -49,6 +53,7 @@ public final class WebhookRedeliveryHandler implements RequestStreamHandler {
         this.delivery = new JobDelivery(table, new UrlSigner(clients.presigner(), credentials), webhook, config.urlTtl(),
                 settings.giveUpAfter(), settings.lease(), clock);
         this.lease = settings.lease();
+        this.primingConfig = config;
         this.attemptTimeout = settings.timeout();
         this.clock = clock;
         this.log = log;
@@ -93,5 +98,16 @@ public final class WebhookRedeliveryHandler implements RequestStreamHandler {
                     "abandoned", abandoned, "skipped", skipped);
         }
         return report;
+    }
+
+    /** SnapStart: prime before the snapshot (see {@link Priming}); nothing to redo after a restore. */
+    @Override
+    public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
+        Priming.prime(primingConfig);
+    }
+
+    @Override
+    public void afterRestore(org.crac.Context<? extends Resource> context) {
+        // SDK clients resolve credentials and open connections lazily: nothing was kept to refresh.
     }
 }

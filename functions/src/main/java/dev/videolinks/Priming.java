@@ -1,0 +1,105 @@
+package dev.videolinks;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.retry.RetryPolicy;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * Work done once before SnapStart takes its snapshot (from the handlers' {@code beforeCheckpoint}), so that
+ * every restored environment starts with the JSON mapper, the presigner, the signers and the SDK's request
+ * marshallers loaded, initialized and partly compiled, instead of paying for that on its first request.
+ *
+ * <p>It touches no network: requests go to throwaway clients whose interceptor stops each call after it is
+ * marshalled and signed, before it is sent. It keeps nothing: dummy credentials, a fixed instant, results
+ * thrown away, so no time, random value or secret is captured in the snapshot.
+ */
+final class Priming {
+
+    private static final StaticCredentialsProvider DUMMY =
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDPRIMING", "priming"));
+    private static final Instant FIXED = Instant.parse("2026-01-01T00:00:00Z");
+    private static final String EVENT = """
+            {"Records": [{"eventVersion": "2.1", "eventSource": "aws:s3", "eventName": "ObjectCreated:Put",
+              "s3": {"bucket": {"name": "priming"}, "object": {"key": "generated_videos/u/j/a+clip.mp4",
+              "size": 1, "eTag": "e", "sequencer": "01"}}}]}""";
+
+    /** Thrown by the interceptor once a request is marshalled and signed: the call stops there. */
+    private static final class Stop extends RuntimeException {
+        Stop() {
+            super("priming: not sent", null, false, false);
+        }
+    }
+
+    private Priming() {}
+
+    /** Primes; answers how many SDK calls were marshalled and signed and then stopped before sending. */
+    static int prime(Config config) {
+        var video = new Video("j", "u", 1, config.bucket(), config.prefix() + "u/j/clip.mp4", "etag", null, 1,
+                "binary/octet-stream", Map.of("k", "v"), "01", FIXED, false);
+        var clients = AwsClients.create(config, DUMMY, overrides -> overrides
+                .addExecutionInterceptor(new ExecutionInterceptor() {
+                    @Override
+                    public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+                        throw new Stop();
+                    }
+                })
+                .retryPolicy(RetryPolicy.none()));
+        try {
+            var signer = new UrlSigner(clients.presigner(), DUMMY);
+            var links = List.of(
+                    VideoLink.of(video, signer.sign(video, Duration.ofHours(1), UrlSigner.Disposition.INLINE)),
+                    VideoLink.of(video, signer.sign(video, Duration.ofHours(1), UrlSigner.Disposition.ATTACHMENT)));
+            byte[] body = Json.MAPPER.writeValueAsBytes(WebhookPayload.completed("j", "u", links, FIXED));
+            new WebhookSigner(List.of("whsec_cHJpbWluZy1wcmltaW5nLXByaW1pbmc=")).signature("msg_priming", 0, body);
+            ObjectEvent.parse(Json.MAPPER.readTree(EVENT.getBytes(StandardCharsets.UTF_8)));
+            Json.MAPPER.writeValueAsString(new VideoUrls.JobView("j", "completed", "u", links));
+            Log.to(line -> { }).with("request_id", "priming").info("priming", "job_id", "j", "key", video.key());
+
+            var table = new VideoTable(clients.dynamoDb(), config.table());
+            return stopped(() -> table.recordVideo(video))
+                    + stopped(() -> table.job("j"))
+                    + stopped(() -> table.jobs(List.of("j", "k")))
+                    + stopped(() -> table.beginDelivery("j", "msg_priming", 0, true, FIXED, Duration.ofSeconds(45)))
+                    + stopped(() -> table.recordOutcome("j", "msg_priming", Delivery.State.DELIVERED, 1, 200, null, null, FIXED))
+                    + stopped(() -> table.dueJobs(FIXED, 1))
+                    + stopped(() -> clients.dynamoDb().putItem(p -> p.tableName(config.table())
+                            .item(Map.of(VideoTable.PARTITION_KEY, AttributeValue.fromS("j")))))
+                    + stopped(() -> clients.s3().headObject(h -> h.bucket(config.bucket()).key(video.key())));
+        } catch (IOException e) {
+            throw new UncheckedIOException("priming could not serialize its own sample", e);
+        } finally {
+            clients.s3().close();
+            clients.dynamoDb().close();
+            clients.presigner().close();
+        }
+    }
+
+    /** 1 when the call was stopped by the interceptor, i.e. marshalled and signed but not sent; else 0. */
+    private static int stopped(Runnable call) {
+        try {
+            call.run();
+            return 0;
+        } catch (Stop stop) {
+            return 1;
+        } catch (SdkException e) {
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                if (cause instanceof Stop) {
+                    return 1;
+                }
+            }
+            return 0;
+        }
+    }
+}
