@@ -35,7 +35,7 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
+@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Djmh.shutdownTimeout=1", "-Djmh.shutdownTimeout.step=1"})
 public class BatchUrlsBenchmark {
 
     static final TestContext CONTEXT = TestContext.of("bench");

@@ -5,8 +5,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,17 +20,14 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.S3Configuration;
-import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
  * Warm figures of the completion function: one S3 event through a warm {@code VideoCompletionHandler}
- * (HeadObject, the conditional write, presign, signed webhook POST to a receiver, the outcome write), each
- * event a new object; and presigning alone.
+ * (HeadObject, the conditional write, the lease, presign, signed webhook POST to a receiver, the outcome
+ * write), each event a new object.
  */
 @State(Scope.Benchmark)
-@Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
+@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Djmh.shutdownTimeout=1", "-Djmh.shutdownTimeout.step=1"})
 @Warmup(iterations = 3, time = 3)
 @Measurement(iterations = 5, time = 3)
 public class CompletionBenchmark {
@@ -84,29 +79,5 @@ public class CompletionBenchmark {
         var out = new ByteArrayOutputStream();
         handler.handleRequest(new ByteArrayInputStream(event), out, BatchUrlsBenchmark.CONTEXT);
         return out;
-    }
-
-    /** Presigning alone needs no server: its own state, without the per-event upload. */
-    @State(Scope.Benchmark)
-    public static class Presigning {
-        UrlSigner signer;
-        Video video;
-
-        @Setup(Level.Trial)
-        public void start() {
-            signer = new UrlSigner(S3Presigner.builder().region(Region.of(LocalS3.REGION))
-                    .credentialsProvider(LocalS3.CREDENTIALS).endpointOverride(java.net.URI.create("http://127.0.0.1:9"))
-                    .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build()).build(),
-                    LocalS3.CREDENTIALS);
-            video = new Video("job_1", "user_42", 1, Events.BUCKET, "generated_videos/user_42/job_1/clip.mp4", "etag",
-                    null, 1234, "video/mp4", Map.of(), null, Instant.now(), false);
-        }
-    }
-
-    @Benchmark
-    @BenchmarkMode(Mode.Throughput)
-    @OutputTimeUnit(TimeUnit.SECONDS)
-    public UrlSigner.SignedUrl presign(Presigning state) {
-        return state.signer.sign(state.video, Duration.ofHours(1), UrlSigner.Disposition.INLINE);
     }
 }
