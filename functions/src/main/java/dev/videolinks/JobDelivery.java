@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 
 /**
  * Delivers one completed job: takes the job's lease, presigns every video, sends the signed webhook and keeps
@@ -51,6 +52,18 @@ final class JobDelivery {
         this.giveUpAfter = giveUpAfter;
         this.lease = lease;
         this.clock = clock;
+    }
+
+    /**
+     * The delivery of a function that sends webhooks, wired from its configuration: {@code backoff} is the
+     * waits between attempts inside one invocation (none for the scheduled redelivery).
+     */
+    static JobDelivery create(Config config, Config.Webhook settings, VideoTable table, AwsClients clients,
+            AwsCredentialsProvider credentials, List<Duration> backoff, Clock clock, WebhookClient.Sleeper sleeper) {
+        var webhook = new WebhookClient(WebhookClient.httpClient(settings.timeout()), settings.url(),
+                new WebhookSigner(settings.secrets()), settings.timeout(), backoff, clock, sleeper);
+        return new JobDelivery(table, new UrlSigner(clients.presigner(), credentials), webhook, config.urlTtl(),
+                settings.giveUpAfter(), settings.lease(), clock);
     }
 
     /** The first delivery of a completed job, or a repeat of it after a duplicate event or a Lambda retry. */

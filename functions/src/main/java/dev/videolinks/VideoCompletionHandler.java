@@ -43,16 +43,13 @@ public final class VideoCompletionHandler implements RequestStreamHandler, Resou
         var clients = AwsClients.create(config, credentials);
         var keys = new VideoKeys(config.prefix());
         var table = new VideoTable(clients.dynamoDb(), config.table());
-        var signer = new WebhookSigner(settings.secrets());
-        var webhook = new WebhookClient(WebhookClient.httpClient(settings.timeout()), settings.url(),
-                signer, settings.timeout(), WebhookClient.DEFAULT_BACKOFF, clock, sleeper);
-        var delivery = new JobDelivery(table, new UrlSigner(clients.presigner(), credentials), webhook,
-                config.urlTtl(), settings.giveUpAfter(), settings.lease(), clock);
+        var delivery = JobDelivery.create(config, settings, table, clients, credentials, WebhookClient.DEFAULT_BACKOFF,
+                clock, sleeper);
         this.completion = new VideoCompletion(config.bucket(), keys, clients.s3(), table, delivery, clock);
         this.primingConfig = config;
         this.clock = clock;
         this.log = log;
-        if (!signer.signs()) {
+        if (settings.secrets().isEmpty()) {
             log.warn("config.unsigned_webhooks", "reason", "WEBHOOK_SECRET is empty: webhooks are sent unsigned");
         }
     }

@@ -48,10 +48,7 @@ public final class WebhookRedeliveryHandler implements RequestStreamHandler, Res
         Config.Webhook settings = Config.Webhook.fromEnv(env);
         var clients = AwsClients.create(config, credentials);
         this.table = new VideoTable(clients.dynamoDb(), config.table());
-        var webhook = new WebhookClient(WebhookClient.httpClient(settings.timeout()), settings.url(),
-                new WebhookSigner(settings.secrets()), settings.timeout(), List.of(), clock, sleeper);
-        this.delivery = new JobDelivery(table, new UrlSigner(clients.presigner(), credentials), webhook, config.urlTtl(),
-                settings.giveUpAfter(), settings.lease(), clock);
+        this.delivery = JobDelivery.create(config, settings, table, clients, credentials, List.of(), clock, sleeper);
         this.lease = settings.lease();
         this.primingConfig = config;
         this.attemptTimeout = settings.timeout();

@@ -27,9 +27,9 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -46,23 +46,15 @@ class BadInputCorpusTest {
     static final String URL_API = "VideoUrlFunction";
     static final byte[] VIDEO = "\0\0\0\u0018ftypmp42 a stand-in for a clip".getBytes(StandardCharsets.UTF_8);
 
-    static LocalS3 s3;
-    static LocalDynamoDb dynamoDb;
+    @RegisterExtension
+    static final LocalAws aws = new LocalAws();
     static JsonNode expectations;
 
     @BeforeAll
-    static void startServers() throws Exception {
+    static void readExpectations() throws Exception {
         expectations = Json.MAPPER.readTree(CORPUS.resolve(EXPECTATIONS).toFile());
-        s3 = LocalS3.start(Events.BUCKET);
-        dynamoDb = LocalDynamoDb.start();
     }
 
-    @AfterAll
-    static void stopServers() throws Exception {
-        try (var a = s3; var b = dynamoDb) {
-            // closed in order
-        }
-    }
 
     static Set<String> files() throws IOException {
         try (Stream<Path> paths = Files.list(CORPUS)) {
@@ -112,14 +104,13 @@ class BadInputCorpusTest {
     @MethodSource("completionCases")
     void completion_badEvent_answersItsOutcomeWithoutFailingRecordingOrSending(String file) throws Exception {
         JsonNode expected = expectation(file, COMPLETION);
-        String table = "videos-" + UUID.randomUUID();
-        dynamoDb.createVideoTable(table);
+        String table = aws.freshTable();
         emptyBucket();
         JsonNode setup = expected.get("setup");
         if (setup != null) {
             var metadata = new HashMap<String, String>();
             setup.path("metadata").fields().forEachRemaining(f -> metadata.put(f.getKey(), f.getValue().asText()));
-            s3.put(Events.BUCKET, setup.get("key").asText(), VIDEO, setup.get("content_type").asText(), metadata);
+            aws.s3().put(Events.BUCKET, setup.get("key").asText(), VIDEO, setup.get("content_type").asText(), metadata);
         }
         List<String> logs = new CopyOnWriteArrayList<>();
         var out = new ByteArrayOutputStream();
@@ -132,7 +123,7 @@ class BadInputCorpusTest {
             assertEquals(List.of(), receiver.requests(), file + ": webhooks sent");
         }
 
-        assertEquals(0, dynamoDb.client().scan(s -> s.tableName(table)).count(), file + ": items recorded in the table");
+        assertEquals(0, aws.dynamoDb().client().scan(s -> s.tableName(table)).count(), file + ": items recorded in the table");
         JsonNode report = Json.MAPPER.readTree(out.toByteArray());
         assertReport(file, expected, report);
         assertLogged(file, expected, logs);
@@ -206,8 +197,8 @@ class BadInputCorpusTest {
     }
 
     static void emptyBucket() {
-        s3.client().listObjectsV2Paginator(l -> l.bucket(Events.BUCKET)).contents()
-                .forEach(o -> s3.client().deleteObject(d -> d.bucket(Events.BUCKET).key(o.key())));
+        aws.s3().client().listObjectsV2Paginator(l -> l.bucket(Events.BUCKET)).contents()
+                .forEach(o -> aws.s3().client().deleteObject(d -> d.bucket(Events.BUCKET).key(o.key())));
     }
 
     static Map<String, String> completionEnv(String table, WebhookReceiver receiver) {
@@ -226,8 +217,8 @@ class BadInputCorpusTest {
         env.put("AWS_REGION", LocalS3.REGION);
         env.put("VIDEO_BUCKET", Events.BUCKET);
         env.put("VIDEO_TABLE", table);
-        env.put("AWS_ENDPOINT_URL_S3", s3.endpoint().toString());
-        env.put("AWS_ENDPOINT_URL_DYNAMODB", dynamoDb.endpoint().toString());
+        env.put("AWS_ENDPOINT_URL_S3", aws.s3().endpoint().toString());
+        env.put("AWS_ENDPOINT_URL_DYNAMODB", aws.dynamoDb().endpoint().toString());
         return env;
     }
 

@@ -25,11 +25,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -42,32 +41,20 @@ class DeliveryReliabilityTest {
     static final String SECRET = VideoCompletionHandlerTest.SECRET;
     static final Instant START = Instant.parse("2026-11-24T10:00:00Z");
 
-    static LocalS3 s3;
-    static LocalDynamoDb dynamoDb;
+    @RegisterExtension
+    static final LocalAws aws = new LocalAws();
 
     MutableClock clock;
     String table;
     final List<String> logs = new CopyOnWriteArrayList<>();
     final List<AutoCloseable> receivers = new ArrayList<>();
 
-    @BeforeAll
-    static void startServers() throws Exception {
-        s3 = LocalS3.start(Events.BUCKET);
-        dynamoDb = LocalDynamoDb.start();
-    }
 
-    @AfterAll
-    static void stopServers() throws Exception {
-        try (var a = s3; var b = dynamoDb) {
-            // closed in order
-        }
-    }
 
     @BeforeEach
     void freshTable() {
         clock = new MutableClock(START);
-        table = "videos-" + UUID.randomUUID();
-        dynamoDb.createVideoTable(table);
+        table = aws.freshTable();
     }
 
     @AfterEach
@@ -91,13 +78,13 @@ class DeliveryReliabilityTest {
         env.put("WEBHOOK_URL", webhookUrl);
         env.put("WEBHOOK_SECRET", SECRET);
         env.put("WEBHOOK_TIMEOUT", "PT1S");
-        env.put("AWS_ENDPOINT_URL_S3", s3.endpoint().toString());
+        env.put("AWS_ENDPOINT_URL_S3", aws.s3().endpoint().toString());
         env.put("AWS_ENDPOINT_URL_DYNAMODB", dynamo.endpoint().toString());
         return env;
     }
 
     VideoCompletionHandler completion(String webhookUrl) {
-        return completion(webhookUrl, dynamoDb);
+        return completion(webhookUrl, aws.dynamoDb());
     }
 
     VideoCompletionHandler completion(String webhookUrl, LocalDynamoDb dynamo) {
@@ -105,7 +92,7 @@ class DeliveryReliabilityTest {
     }
 
     WebhookRedeliveryHandler redelivery(String webhookUrl) {
-        return new WebhookRedeliveryHandler(env(webhookUrl, dynamoDb), LocalS3.CREDENTIALS, clock, CheckedLog.into(logs), clock::advance);
+        return new WebhookRedeliveryHandler(env(webhookUrl, aws.dynamoDb()), LocalS3.CREDENTIALS, clock, CheckedLog.into(logs), clock::advance);
     }
 
     static String key(String job) {
@@ -113,7 +100,7 @@ class DeliveryReliabilityTest {
     }
 
     static void upload(String job) {
-        s3.put(Events.BUCKET, key(job), ("bytes of " + job).getBytes(StandardCharsets.UTF_8), "video/mp4", Map.of());
+        aws.s3().put(Events.BUCKET, key(job), ("bytes of " + job).getBytes(StandardCharsets.UTF_8), "video/mp4", Map.of());
     }
 
     /** One invocation; true when it succeeded, false when it failed (Lambda would retry it). */
@@ -128,7 +115,7 @@ class DeliveryReliabilityTest {
     }
 
     Delivery delivery(String job) {
-        return new VideoTable(dynamoDb.client(), table).job(job).orElseThrow().delivery().orElseThrow();
+        return new VideoTable(aws.dynamoDb().client(), table).job(job).orElseThrow().delivery().orElseThrow();
     }
 
     /**
@@ -242,7 +229,7 @@ class DeliveryReliabilityTest {
         assertEquals(Delivery.State.FAILED, delivery.state());
         assertEquals(3, delivery.attempts());
         assertEquals("timed out after PT1S", delivery.lastError());
-        assertEquals(List.of("slow"), new VideoTable(dynamoDb.client(), table).dueJobs(clock.instant().plus(Duration.ofMinutes(1)), 10));
+        assertEquals(List.of("slow"), new VideoTable(aws.dynamoDb().client(), table).dueJobs(clock.instant().plus(Duration.ofMinutes(1)), 10));
     }
 
     @Test
@@ -407,7 +394,7 @@ class DeliveryReliabilityTest {
         assertEquals(1, metric.get("AbandonedDeliveries").asInt());
         assertEquals("VideoLinks", metric.at("/_aws/CloudWatchMetrics/0/Namespace").asText());
         assertEquals("AbandonedDeliveries", metric.at("/_aws/CloudWatchMetrics/0/Metrics/0/Name").asText());
-        assertTrue(new VideoTable(dynamoDb.client(), table).dueJobs(clock.instant(), 10).isEmpty());
+        assertTrue(new VideoTable(aws.dynamoDb().client(), table).dueJobs(clock.instant(), 10).isEmpty());
     }
 
     @Test

@@ -27,11 +27,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The completion function end to end: the events/ files through the handler, against S3Proxy, DynamoDB Local
@@ -47,34 +46,22 @@ class VideoCompletionHandlerTest {
     static final String JOB = "cmh3lmwiy0001ggy4xovsxj8h";
     static final byte[] VIDEO = "\0\0\0\u0018ftypmp42 a tiny stand-in for an H.264 clip".getBytes(StandardCharsets.UTF_8);
 
-    static LocalS3 s3;
-    static LocalDynamoDb dynamoDb;
+    @RegisterExtension
+    static final LocalAws aws = new LocalAws();
     static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     WebhookReceiver receiver;
     String table;
     final List<String> logs = new CopyOnWriteArrayList<>();
 
-    @BeforeAll
-    static void startServers() throws Exception {
-        s3 = LocalS3.start(Events.BUCKET);
-        dynamoDb = LocalDynamoDb.start();
-    }
 
-    @AfterAll
-    static void stopServers() throws Exception {
-        try (var a = s3; var b = dynamoDb) {
-            // closed in order
-        }
-    }
 
     @BeforeEach
     void freshTableAndReceiver() throws IOException {
-        table = "videos-" + UUID.randomUUID();
-        dynamoDb.createVideoTable(table);
+        table = aws.freshTable();
         receiver = WebhookReceiver.start();
-        s3.client().listObjectsV2Paginator(l -> l.bucket(Events.BUCKET)).contents()
-                .forEach(o -> s3.client().deleteObject(d -> d.bucket(Events.BUCKET).key(o.key())));
+        aws.s3().client().listObjectsV2Paginator(l -> l.bucket(Events.BUCKET)).contents()
+                .forEach(o -> aws.s3().client().deleteObject(d -> d.bucket(Events.BUCKET).key(o.key())));
     }
 
     @AfterEach
@@ -92,8 +79,8 @@ class VideoCompletionHandlerTest {
         env.put("VIDEO_TABLE", table);
         env.put("WEBHOOK_URL", receiver.url().toString());
         env.put("WEBHOOK_SECRET", SECRET + " " + OLD_SECRET);
-        env.put("AWS_ENDPOINT_URL_S3", s3.endpoint().toString());
-        env.put("AWS_ENDPOINT_URL_DYNAMODB", dynamoDb.endpoint().toString());
+        env.put("AWS_ENDPOINT_URL_S3", aws.s3().endpoint().toString());
+        env.put("AWS_ENDPOINT_URL_DYNAMODB", aws.dynamoDb().endpoint().toString());
         return env;
     }
 
@@ -116,7 +103,7 @@ class VideoCompletionHandlerTest {
     }
 
     static void putVideo(String key, byte[] bytes, Map<String, String> metadata) {
-        s3.put(Events.BUCKET, key, bytes, "video/mp4", metadata);
+        aws.s3().put(Events.BUCKET, key, bytes, "video/mp4", metadata);
     }
 
     WebhookReceiver.Request onlyWebhook() {
@@ -129,7 +116,7 @@ class VideoCompletionHandlerTest {
     }
 
     Job job(String jobId) {
-        return new VideoTable(dynamoDb.client(), table).job(jobId).orElseThrow();
+        return new VideoTable(aws.dynamoDb().client(), table).job(jobId).orElseThrow();
     }
 
     Delivery delivery(String jobId) {
@@ -210,8 +197,8 @@ class VideoCompletionHandlerTest {
     void handleRequest_severalRecordsOfOneJob_oneWebhookWithBothVideosAndOthersIgnored() throws Exception {
         var pair = Map.of("video-count", "2");
         putVideo("generated_videos/user_42/job_pair/take 1.mp4", VIDEO, pair);
-        s3.put(Events.BUCKET, "generated_videos/user_42/job_pair/take 2.webm", "webm bytes".getBytes(), "video/webm", pair);
-        s3.put(Events.BUCKET, "generated_videos/user_42/job_pair/thumbnail.jpg", "jpeg".getBytes(), "image/jpeg", pair);
+        aws.s3().put(Events.BUCKET, "generated_videos/user_42/job_pair/take 2.webm", "webm bytes".getBytes(), "video/webm", pair);
+        aws.s3().put(Events.BUCKET, "generated_videos/user_42/job_pair/thumbnail.jpg", "jpeg".getBytes(), "image/jpeg", pair);
         putVideo("uploads/user_42/raw_take.mp4", VIDEO, Map.of());
 
         JsonNode report = invoke(handler(), "s3-object-created-several.json");
@@ -362,7 +349,7 @@ class VideoCompletionHandlerTest {
 
     @Test
     void handleRequest_genericStoredContentType_urlServesThePlayableType() throws Exception {
-        s3.put(Events.BUCKET, KEY, VIDEO, "binary/octet-stream", Map.of());
+        aws.s3().put(Events.BUCKET, KEY, VIDEO, "binary/octet-stream", Map.of());
 
         invoke(handler(), "s3-object-created.json");
 
@@ -444,7 +431,7 @@ class VideoCompletionHandlerTest {
         var handler = handler();
         putVideo(KEY, VIDEO, Map.of());
         invoke(handler, "s3-object-created.json");
-        s3.client().deleteObject(d -> d.bucket(Events.BUCKET).key(KEY));
+        aws.s3().client().deleteObject(d -> d.bucket(Events.BUCKET).key(KEY));
 
         JsonNode report = invoke(handler, "s3-object-removed.json");
 

@@ -26,11 +26,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -45,33 +44,21 @@ class VideoUrlHandlerTest {
     static final String KEY = "generated_videos/user_42/" + JOB + "/video_" + JOB + ".mp4";
     static final byte[] VIDEO = "\0\0\0\u0018ftypisom the bytes of a short clip".getBytes(StandardCharsets.UTF_8);
 
-    static LocalS3 s3;
-    static LocalDynamoDb dynamoDb;
+    @RegisterExtension
+    static final LocalAws aws = new LocalAws();
     static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     String table;
     WebhookReceiver receiver;
     final List<String> logs = new CopyOnWriteArrayList<>();
 
-    @BeforeAll
-    static void startServers() throws Exception {
-        s3 = LocalS3.start(Events.BUCKET);
-        dynamoDb = LocalDynamoDb.start();
-    }
 
-    @AfterAll
-    static void stopServers() throws Exception {
-        try (var a = s3; var b = dynamoDb) {
-            // closed in order
-        }
-    }
 
     @BeforeEach
     void jobRecordedByTheCompletionFunction() throws Exception {
-        table = "videos-" + UUID.randomUUID();
-        dynamoDb.createVideoTable(table);
+        table = aws.freshTable();
         receiver = WebhookReceiver.start();
-        s3.put(Events.BUCKET, KEY, VIDEO, "video/mp4", Map.of());
+        aws.s3().put(Events.BUCKET, KEY, VIDEO, "video/mp4", Map.of());
         complete("s3-object-created.json");
     }
 
@@ -87,8 +74,8 @@ class VideoUrlHandlerTest {
         env.put("VIDEO_BUCKET", Events.BUCKET);
         env.put("VIDEO_TABLE", table);
         env.put("AUTH_MODE", authMode);
-        env.put("AWS_ENDPOINT_URL_S3", s3.endpoint().toString());
-        env.put("AWS_ENDPOINT_URL_DYNAMODB", dynamoDb.endpoint().toString());
+        env.put("AWS_ENDPOINT_URL_S3", aws.s3().endpoint().toString());
+        env.put("AWS_ENDPOINT_URL_DYNAMODB", aws.dynamoDb().endpoint().toString());
         return env;
     }
 
@@ -205,7 +192,7 @@ class VideoUrlHandlerTest {
     @Test
     void get_jobWithoutOwner_servedOnlyInIamMode() throws Exception {
         String legacyJob = "cmh3legacy0001ggy4xovsxj8h";
-        s3.put(Events.BUCKET, "generated_videos/video_" + legacyJob + ".mp4", VIDEO, "video/mp4", Map.of());
+        aws.s3().put(Events.BUCKET, "generated_videos/video_" + legacyJob + ".mp4", VIDEO, "video/mp4", Map.of());
         complete("s3-object-created-legacy-key.json");
         var event = Events.api("api-get-job.json");
         event.setPathParameters(Map.of("jobId", legacyJob));
@@ -216,7 +203,7 @@ class VideoUrlHandlerTest {
 
     @Test
     void get_removedVideo_notServed() throws Exception {
-        s3.client().deleteObject(d -> d.bucket(Events.BUCKET).key(KEY));
+        aws.s3().client().deleteObject(d -> d.bucket(Events.BUCKET).key(KEY));
         complete("s3-object-removed.json");
 
         var response = call("api-get-job.json");
@@ -251,13 +238,13 @@ class VideoUrlHandlerTest {
 
     @Test
     void batch_hundredIds_hundredFreshUrlsInOneCall() throws Exception {
-        var videos = new VideoTable(dynamoDb.client(), table);
+        var videos = new VideoTable(aws.dynamoDb().client(), table);
         var ids = new ArrayList<String>();
         for (int i = 0; i < 100; i++) {
             String job = "gallery_" + i;
             String key = "generated_videos/user_42/" + job + "/clip.mp4";
             byte[] bytes = ("clip number " + i).getBytes(StandardCharsets.UTF_8);
-            s3.put(Events.BUCKET, key, bytes, "video/mp4", Map.of());
+            aws.s3().put(Events.BUCKET, key, bytes, "video/mp4", Map.of());
             videos.recordVideo(new Video(job, "user_42", 1, Events.BUCKET, key, "etag" + i, null, bytes.length,
                     "video/mp4", Map.of(), null, Instant.now(), false));
             ids.add(job);
