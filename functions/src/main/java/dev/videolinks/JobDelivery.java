@@ -66,11 +66,17 @@ final class JobDelivery {
                 settings.giveUpAfter(), settings.lease(), clock);
     }
 
-    /** The first delivery of a completed job, or a repeat of it after a duplicate event or a Lambda retry. */
-    Result deliver(Job job, Instant deadline, Log log) {
+    /**
+     * The first delivery of a completed job, or a repeat of it after a duplicate event or a Lambda retry.
+     * {@code leased}: the write that recorded the job's only video already took the lease for it.
+     */
+    Result deliver(Job job, boolean leased, Instant deadline, Log log) {
         List<Video> videos = job.currentVideos();
         String webhookId = webhookId(job.jobId(), videos);
         var existing = job.delivery().filter(d -> d.webhookId().equals(webhookId));
+        if (leased && existing.isPresent()) {
+            return send(job.jobId(), job.userId(), videos, webhookId, 0, existing.get().firstAttemptAt(), deadline, log, true);
+        }
         if (existing.isPresent() && existing.get().isSettled(webhookId)) {
             log.info("webhook.already_settled", "job_id", job.jobId(), "webhook_id", webhookId, "state", existing.get().state());
             return settled(job.jobId(), webhookId, existing.get());

@@ -1,9 +1,11 @@
 package dev.videolinks;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,14 +40,17 @@ final class VideoCompletion {
     private final S3Client s3;
     private final VideoTable table;
     private final JobDelivery delivery;
+    private final Duration lease;
     private final Clock clock;
 
-    VideoCompletion(String bucket, VideoKeys keys, S3Client s3, VideoTable table, JobDelivery delivery, Clock clock) {
+    VideoCompletion(String bucket, VideoKeys keys, S3Client s3, VideoTable table, JobDelivery delivery, Duration lease,
+            Clock clock) {
         this.bucket = bucket;
         this.keys = keys;
         this.s3 = s3;
         this.table = table;
         this.delivery = delivery;
+        this.lease = lease;
         this.clock = clock;
     }
 
@@ -53,6 +58,7 @@ final class VideoCompletion {
         batch.rejected().forEach(reason -> log.error("event.rejected", "reason", reason));
         var outcomes = new ArrayList<ObjectOutcome>();
         var recordedJobs = new LinkedHashMap<String, Job>();
+        var leasedJobs = new HashSet<String>();
         for (ObjectEvent event : batch.objects()) {
             ObjectOutcome outcome;
             if (!event.bucket().equals(bucket)) {
@@ -65,6 +71,9 @@ final class VideoCompletion {
                 var recorded = record(event);
                 outcome = recorded.outcome();
                 recorded.job().ifPresent(job -> recordedJobs.put(job.jobId(), job));
+                if (recorded.leased()) {
+                    leasedJobs.add(outcome.jobId());
+                }
             }
             outcomes.add(outcome);
             String name = "video." + outcome.outcome().name().toLowerCase();
@@ -82,12 +91,12 @@ final class VideoCompletion {
                         "expected", job.expectedVideos());
                 continue;
             }
-            deliveries.add(delivery.deliver(job, deadline, log));
+            deliveries.add(delivery.deliver(job, leasedJobs.contains(job.jobId()), deadline, log));
         }
         return new Report(outcomes, deliveries, batch.rejected());
     }
 
-    private record Recorded(ObjectOutcome outcome, Optional<Job> job) {}
+    private record Recorded(ObjectOutcome outcome, Optional<Job> job, boolean leased) {}
 
     private Recorded record(ObjectEvent event) {
         String key = event.key();
@@ -96,20 +105,20 @@ final class VideoCompletion {
             head = s3.headObject(h -> h.bucket(bucket).key(key).versionId(event.versionId()));
         } catch (S3Exception e) {
             if (e.statusCode() == 404) {
-                return new Recorded(skipped(key, "object is gone"), Optional.empty());
+                return new Recorded(skipped(key, "object is gone"), Optional.empty(), false);
             }
             if (e.statusCode() == 400) {
                 // A key S3 refuses (a NUL, more than 1024 bytes) stays refused: retrying cannot help.
-                return new Recorded(skipped(key, "key is not valid for S3 (HeadObject answered 400)"), Optional.empty());
+                return new Recorded(skipped(key, "key is not valid for S3 (HeadObject answered 400)"), Optional.empty(), false);
             }
             throw e;
         }
         if (!keys.isVideo(key, head.contentType())) {
-            return new Recorded(new ObjectOutcome(key, Outcome.IGNORED, null, "not a video"), Optional.empty());
+            return new Recorded(new ObjectOutcome(key, Outcome.IGNORED, null, "not a video"), Optional.empty(), false);
         }
         var located = keys.locate(key, head.metadata());
         if (located.isRejected()) {
-            return new Recorded(skipped(key, located.rejection()), Optional.empty());
+            return new Recorded(skipped(key, located.rejection()), Optional.empty(), false);
         }
         Map<String, String> metadata = new HashMap<>(head.metadata());
         CONTROL_METADATA.forEach(metadata::remove);
@@ -121,9 +130,10 @@ final class VideoCompletion {
         if (!keyTellsTheJob) {
             table.rememberJobOfKey(key, video.jobId());
         }
-        var recorded = table.recordVideo(video);
+        var first = new VideoTable.FirstDelivery(JobDelivery.webhookId(video.jobId(), List.of(video)), clock.instant(), lease);
+        var recorded = table.recordVideo(video, first);
         var outcome = new ObjectOutcome(key, recorded.changed() ? Outcome.RECORDED : Outcome.DUPLICATE, video.jobId(), null);
-        return new Recorded(outcome, Optional.of(recorded.job()));
+        return new Recorded(outcome, Optional.of(recorded.job()), recorded.leased());
     }
 
     private ObjectOutcome remove(ObjectEvent event) {

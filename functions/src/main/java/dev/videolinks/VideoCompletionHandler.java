@@ -45,7 +45,7 @@ public final class VideoCompletionHandler implements RequestStreamHandler, Resou
         var table = new VideoTable(clients.dynamoDb(), config.table());
         var delivery = JobDelivery.create(config, settings, table, clients, credentials, WebhookClient.DEFAULT_BACKOFF,
                 clock, sleeper);
-        this.completion = new VideoCompletion(config.bucket(), keys, clients.s3(), table, delivery, clock);
+        this.completion = new VideoCompletion(config.bucket(), keys, clients.s3(), table, delivery, settings.lease(), clock);
         this.primingConfig = config;
         this.clock = clock;
         this.log = log;

@@ -33,8 +33,14 @@ final class VideoTable {
     static final String DUE_INDEX = "DueDeliveries";
     private static final String DUE = "due";
 
-    /** The job after recording a video; {@code changed} is false when this version was already recorded. */
-    record Recorded(boolean changed, Job job) {}
+    /**
+     * The job after recording a video; {@code changed} is false when this version was already recorded,
+     * {@code leased} true when the same write took the job's delivery lease (see {@link #recordVideo}).
+     */
+    record Recorded(boolean changed, Job job, boolean leased) {}
+
+    /** The delivery a video that completes a new job by itself starts in the same write. */
+    record FirstDelivery(String webhookId, Instant now, Duration lease) {}
 
     private final DynamoDbClient dynamoDb;
     private final String table;
@@ -45,18 +51,40 @@ final class VideoTable {
     }
 
     Recorded recordVideo(Video video) {
+        return recordVideo(video, null);
+    }
+
+    /**
+     * Records a video version. Most jobs have a single video: the job is created with it in one conditional
+     * write, which, when {@code first} is given and the video completes the job by itself, also marks the
+     * delivery pending and takes its lease (one write fewer per video than {@link #beginDelivery} after).
+     */
+    Recorded recordVideo(Video video, FirstDelivery first) {
         AttributeValue entry = videoEntry(video);
-        // Most jobs have a single video: try to create the job with it.
+        var item = new HashMap<String, AttributeValue>();
+        item.put(PARTITION_KEY, s(video.jobId()));
+        item.put("videos", AttributeValue.fromM(Map.of(video.key(), entry)));
+        boolean leasing = first != null && video.videoCount() == 1;
+        if (leasing) {
+            long leaseEnd = first.now().plus(first.lease()).getEpochSecond();
+            item.put("webhook_id", s(first.webhookId()));
+            item.put("delivery_state", s(Delivery.State.PENDING.name()));
+            item.put("attempts", n(0));
+            item.put("updated_at", s(first.now().toString()));
+            item.put("first_attempt_at", n(first.now().getEpochSecond()));
+            item.put("lease_until", n(leaseEnd));
+            item.put(DUE, s(DUE));
+            item.put("next_attempt_at", n(leaseEnd));
+        }
         try {
-            dynamoDb.putItem(put -> put.tableName(table)
-                    .item(Map.of(PARTITION_KEY, s(video.jobId()), "videos", AttributeValue.fromM(Map.of(video.key(), entry))))
+            dynamoDb.putItem(put -> put.tableName(table).item(item)
                     .conditionExpression("attribute_not_exists(job_id)")
                     .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
-            return new Recorded(true, new Job(video.jobId(), List.of(video), Optional.empty()));
+            return new Recorded(true, toJob(item), leasing);
         } catch (ConditionalCheckFailedException exists) {
             Job job = toJob(exists.item());
             if (alreadyRecorded(job, video)) {
-                return new Recorded(false, job);
+                return new Recorded(false, job, false);
             }
         }
         try {
@@ -69,9 +97,9 @@ final class VideoTable {
                             ":true", AttributeValue.fromBool(true)))
                     .returnValues(ReturnValue.ALL_NEW)
                     .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
-            return new Recorded(true, toJob(updated.attributes()));
+            return new Recorded(true, toJob(updated.attributes()), false);
         } catch (ConditionalCheckFailedException concurrentDuplicate) {
-            return new Recorded(false, toJob(concurrentDuplicate.item()));
+            return new Recorded(false, toJob(concurrentDuplicate.item()), false);
         }
     }
 
