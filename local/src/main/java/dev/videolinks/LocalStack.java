@@ -157,8 +157,7 @@ public final class LocalStack implements AutoCloseable {
     /** Starts everything; every server binds 127.0.0.1. */
     void start() throws Exception {
         var overrides = envVars(options.envVars);
-        var parameters = new HashMap<String, String>(overrides.getOrDefault("Parameters", Map.of()));
-        parameters.putIfAbsent("WebhookSecret", LOCAL_WEBHOOK_SECRET);
+        var parameters = parameters(overrides, null);
         parameters.putIfAbsent("CorsAllowedOrigins", "http://localhost:3000");
         if (options.authMode != null) {
             parameters.put("AuthMode", options.authMode);
@@ -191,10 +190,27 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private LocalFunctions functions(Map<String, Map<String, String>> overrides, java.util.function.Consumer<String> logs) {
+        return functions(template, s3Endpoint, dynamoDbEndpoint, overrides, logs);
+    }
+
+    /** The template's functions against these endpoints, with the local credentials. */
+    private static LocalFunctions functions(LocalTemplate template, URI s3, URI dynamoDb,
+            Map<String, Map<String, String>> overrides, java.util.function.Consumer<String> logs) {
         return new LocalFunctions(template, Map.of(
                 "AWS_REGION", REGION,
-                "AWS_ENDPOINT_URL_S3", s3Endpoint.toString(),
-                "AWS_ENDPOINT_URL_DYNAMODB", dynamoDbEndpoint.toString()), overrides, credentials, logs);
+                "AWS_ENDPOINT_URL_S3", s3.toString(),
+                "AWS_ENDPOINT_URL_DYNAMODB", dynamoDb.toString()), overrides,
+                StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)), logs);
+    }
+
+    /** Template parameters: env.json's, then the local defaults for the webhook. */
+    private static Map<String, String> parameters(Map<String, Map<String, String>> overrides, String webhookUrl) {
+        var parameters = new HashMap<String, String>(overrides.getOrDefault("Parameters", Map.of()));
+        parameters.putIfAbsent("WebhookSecret", LOCAL_WEBHOOK_SECRET);
+        if (webhookUrl != null) {
+            parameters.putIfAbsent("WebhookUrl", webhookUrl);
+        }
+        return parameters;
     }
 
     private void startDynamoDb(int port, Path dataDir) throws Exception {
@@ -393,9 +409,7 @@ public final class LocalStack implements AutoCloseable {
         byte[] event = Files.readAllBytes(eventFile);
         var options = Options.parse(rest);
         var overrides = envVars(options.envVars);
-        var parameters = new HashMap<String, String>(overrides.getOrDefault("Parameters", Map.of()));
-        parameters.putIfAbsent("WebhookSecret", LOCAL_WEBHOOK_SECRET);
-        parameters.putIfAbsent("WebhookUrl", options.webhookUrl != null ? options.webhookUrl : DEFAULT_WEBHOOK_URL);
+        var parameters = parameters(overrides, options.webhookUrl != null ? options.webhookUrl : DEFAULT_WEBHOOK_URL);
 
         boolean stackRunning = listening(options.s3Port) && listening(options.dynamoDbPort);
         var stack = new LocalStack(options, err);
@@ -411,10 +425,7 @@ public final class LocalStack implements AutoCloseable {
                 stack.startS3(freePort(), null, (name, bucket, key, object) -> { });
                 err.println("invoke: no local stack running; started empty S3Proxy and DynamoDB Local for this call");
             }
-            var functions = new LocalFunctions(stack.template, Map.of(
-                    "AWS_REGION", REGION,
-                    "AWS_ENDPOINT_URL_S3", stack.s3Endpoint.toString(),
-                    "AWS_ENDPOINT_URL_DYNAMODB", stack.dynamoDbEndpoint.toString()), overrides, stack.credentials, err::println);
+            var functions = functions(stack.template, stack.s3Endpoint, stack.dynamoDbEndpoint, overrides, err::println);
             var invocation = functions.invoke(logicalId, event, UUID.randomUUID().toString());
             if (invocation.failed()) {
                 out.println(Json.MAPPER.writeValueAsString(Map.of("errorType", invocation.errorType(),
@@ -446,15 +457,11 @@ public final class LocalStack implements AutoCloseable {
             throw new IllegalArgumentException("no local stack running on ports " + options.s3Port + " and "
                     + options.dynamoDbPort + "; start it first (local/start)");
         }
-        var parameters = new HashMap<String, String>(envVars(options.envVars).getOrDefault("Parameters", Map.of()));
-        parameters.putIfAbsent("WebhookSecret", LOCAL_WEBHOOK_SECRET);
-        parameters.putIfAbsent("WebhookUrl", options.webhookUrl != null ? options.webhookUrl : DEFAULT_WEBHOOK_URL);
-        var template = LocalTemplate.load(parameters, REGION);
-        var functions = new LocalFunctions(template, Map.of(
-                "AWS_REGION", REGION,
-                "AWS_ENDPOINT_URL_S3", "http://127.0.0.1:" + options.s3Port,
-                "AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:" + options.dynamoDbPort), envVars(options.envVars),
-                StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)), out::println);
+        var overrides = envVars(options.envVars);
+        var template = LocalTemplate.load(parameters(overrides, options.webhookUrl != null ? options.webhookUrl
+                : DEFAULT_WEBHOOK_URL), REGION);
+        var functions = functions(template, URI.create("http://127.0.0.1:" + options.s3Port),
+                URI.create("http://127.0.0.1:" + options.dynamoDbPort), overrides, out::println);
         int failed = 0;
         for (Path record : records) {
             var node = Json.MAPPER.readTree(record.toFile());
