@@ -62,7 +62,7 @@ final class Priming {
                     VideoLink.of(video, signer.sign(video, Duration.ofHours(1), UrlSigner.Disposition.INLINE)),
                     VideoLink.of(video, signer.sign(video, Duration.ofHours(1), UrlSigner.Disposition.ATTACHMENT)));
             byte[] body = Json.MAPPER.writeValueAsBytes(WebhookPayload.completed("j", "u", links, FIXED));
-            new WebhookSigner(List.of("whsec_cHJpbWluZy1wcmltaW5nLXByaW1pbmc=")).signature("msg_priming", 0, body);
+            new WebhookSigner(List.of("whsec_cHJpbWluZy1wcmltaW5nLXByaW1pbmc=")).signature("msg_priming", 0, body); // dummy secret
             ObjectEvent.parse(Json.MAPPER.readTree(EVENT.getBytes(StandardCharsets.UTF_8)));
             Json.MAPPER.writeValueAsString(new VideoUrls.JobView("j", "completed", "u", links));
             Log.to(line -> { }).with("request_id", "priming").info("priming", "job_id", "j", "key", video.key());
