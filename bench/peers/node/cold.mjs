@@ -1,9 +1,14 @@
 // Cold-start peer of VideoCompletionFunction (bench/cold): one S3 notification event file in, one signed webhook
-// out, then exit. Same steps as the Java handler: HeadObject, a conditional PutItem that records the video,
+// out, then exit:  node cold.mjs EVENT_FILE
+// Warm (bench/warm): one process builds its clients once, then handles every event file in DIR, sorted by name,
+// timing each with process.hrtime.bigint(); the first W (default 50) are warm-up; it ends with one JSON line of
+// the measured events' figures:  node cold.mjs --warm DIR [W]
+// Same steps as the Java handler: HeadObject, a conditional PutItem that records the video,
 // a 1 h presigned GET URL, and a Standard Webhooks-signed POST that must answer 2xx.
 // Configuration: the handler's environment variables (AWS_REGION, VIDEO_BUCKET, VIDEO_TABLE, WEBHOOK_URL,
 // WEBHOOK_SECRET, AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL_DYNAMODB); credentials from the SDK's default chain.
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { createHash, createHmac } from 'node:crypto';
 import { S3Client, HeadObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import { DynamoDBClient, PutItemCommand, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
@@ -18,23 +23,28 @@ function required(name) {
   return value;
 }
 
-async function main(eventFile) {
+/** What a Lambda function builds once per execution environment: configuration and the two clients. */
+function createPeer() {
   const region = required('AWS_REGION');
   const bucket = required('VIDEO_BUCKET');
   const table = required('VIDEO_TABLE');
   const webhookUrl = required('WEBHOOK_URL');
   const secrets = (env.WEBHOOK_SECRET ?? '').split(/\s+/).filter(Boolean);
-
-  const event = JSON.parse(readFileSync(eventFile, 'utf8'));
-  const record = event.Records[0];
-  if (record.s3.bucket.name !== bucket) throw new Error(`bucket ${record.s3.bucket.name} is not VIDEO_BUCKET`);
-  // S3 notification keys are form-URL-encoded: '+' is a space.
-  const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));
-
   // Path-style against the local endpoint; response checksums only where required (as the Java clients).
   const s3 = new S3Client({ region, endpoint: env.AWS_ENDPOINT_URL_S3, forcePathStyle: true,
     responseChecksumValidation: 'WHEN_REQUIRED', requestChecksumCalculation: 'WHEN_REQUIRED' });
   const dynamoDb = new DynamoDBClient({ region, endpoint: env.AWS_ENDPOINT_URL_DYNAMODB });
+  return { bucket, table, webhookUrl, secrets, s3, dynamoDb };
+}
+
+/** One event (the text of an S3 notification): parse, HeadObject, PutItem, presign, signed POST. */
+async function handle(peer, eventText) {
+  const { bucket, table, webhookUrl, secrets, s3, dynamoDb } = peer;
+  const event = JSON.parse(eventText);
+  const record = event.Records[0];
+  if (record.s3.bucket.name !== bucket) throw new Error(`bucket ${record.s3.bucket.name} is not VIDEO_BUCKET`);
+  // S3 notification keys are form-URL-encoded: '+' is a space.
+  const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));
 
   // 1. HeadObject
   const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
@@ -93,7 +103,40 @@ async function main(eventFile) {
   console.log(JSON.stringify({ job_id: jobId, outcome: 'delivered', webhook_id: id, status: response.status }));
 }
 
-main(process.argv[2]).catch(error => {
+/** Nearest rank: the smallest value with at least p % of the values at or below it (as the Java and Python runs). */
+function percentile(ordered, p) {
+  return ordered[Math.max(0, Math.ceil(p / 100 * ordered.length) - 1)];
+}
+
+function median(ordered) {
+  const n = ordered.length;
+  return n % 2 ? ordered[(n - 1) / 2] : (ordered[n / 2 - 1] + ordered[n / 2]) / 2;
+}
+
+async function warm(directory, warmup) {
+  const peer = createPeer();
+  const files = readdirSync(directory).filter(name => name.endsWith('.json')).sort().map(name => join(directory, name));
+  if (files.length <= warmup) throw new Error(`${directory} has ${files.length} event files: not more than the ${warmup} warm-up events`);
+  const samples = [];
+  for (let i = 0; i < files.length; i++) {
+    const eventText = readFileSync(files[i], 'utf8');
+    const started = process.hrtime.bigint();
+    await handle(peer, eventText);
+    const elapsed = process.hrtime.bigint() - started;
+    if (i >= warmup) samples.push(Number(elapsed) / 1e6);
+  }
+  const ordered = [...samples].sort((a, b) => a - b);
+  console.log(JSON.stringify({ runtime: 'node', warmup, n: ordered.length, median_ms: median(ordered),
+    p90_ms: percentile(ordered, 90), p99_ms: percentile(ordered, 99), min_ms: ordered[0],
+    max_ms: ordered[ordered.length - 1], samples_ms: samples }));
+}
+
+async function main(eventFile) {
+  await handle(createPeer(), readFileSync(eventFile, 'utf8'));
+}
+
+(process.argv[2] === '--warm' ? warm(process.argv[3], process.argv[4] === undefined ? 50 : Number(process.argv[4]))
+  : main(process.argv[2])).catch(error => {
   console.error(error);
   process.exitCode = 1;
 });
