@@ -4,32 +4,93 @@ import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
+import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The Java side of bench/cold: one cold process that runs the deployable's real {@link VideoCompletionHandler}
  * (its no-argument constructor, so configuration and credentials come from the environment as on Lambda) on
  * one event file, then exits. Its classpath is the Lambda package (target/classes + target/lambda/lib) plus
  * this class alone, which {@code ColdStartBenchmark} copies out of the test classes.
+ *
+ * <p>{@code --warm DIR [W]} (bench/warm): one {@code new VideoCompletionHandler()}, then {@code handleRequest}
+ * on every event file in DIR, sorted by name, each timed with {@code System.nanoTime()} around the call (the
+ * file is read before the clock starts; the handler parses it). The first W (default 50) are warm-up; the last
+ * line on stdout is one JSON object with the measured events' figures, as the Python and Node peers print.
  */
 public final class ColdMain {
 
     private ColdMain() {}
 
     public static void main(String[] args) throws Exception {
+        if (args[0].equals("--warm")) {
+            warm(Path.of(args[1]), args.length > 2 ? Integer.parseInt(args[2]) : 50);
+            return;
+        }
         try (InputStream event = Files.newInputStream(Path.of(args[0]))) {
-            new VideoCompletionHandler().handleRequest(event, System.out, new ColdContext());
+            new VideoCompletionHandler().handleRequest(event, System.out, new ColdContext("cold-" + ProcessHandle.current().pid()));
         }
         System.out.println();
         System.out.flush();
     }
 
+    private static void warm(Path directory, int warmup) throws Exception {
+        var handler = new VideoCompletionHandler();
+        List<Path> files;
+        try (Stream<Path> listed = Files.list(directory)) {
+            files = listed.filter(f -> f.getFileName().toString().endsWith(".json")).sorted().toList();
+        }
+        if (files.size() <= warmup) {
+            throw new IllegalArgumentException(directory + " has " + files.size() + " event files: not more than the "
+                    + warmup + " warm-up events");
+        }
+        // The handler's report goes to stdout as in a cold run, but Jackson closes the stream it writes to: as the
+        // Lambda runtime hands each invocation a stream of its own, hand each one a view of stdout that close() leaves open.
+        var stdout = new OutputStream() {
+            @Override public void write(int b) { System.out.write(b); }
+            @Override public void write(byte[] b, int off, int len) { System.out.write(b, off, len); }
+            @Override public void flush() { System.out.flush(); }
+            @Override public void close() { System.out.flush(); }
+        };
+        var samples = new ArrayList<Double>();
+        for (int i = 0; i < files.size(); i++) {
+            byte[] event = Files.readAllBytes(files.get(i));
+            var context = new ColdContext("warm-" + ProcessHandle.current().pid() + "-" + i);
+            long started = System.nanoTime();
+            handler.handleRequest(new ByteArrayInputStream(event), stdout, context);
+            long elapsed = System.nanoTime() - started;
+            System.out.println();
+            if (i >= warmup) {
+                samples.add(elapsed / 1e6);
+            }
+        }
+        double[] ordered = samples.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int n = ordered.length;
+        double median = n % 2 == 1 ? ordered[n / 2] : (ordered[n / 2 - 1] + ordered[n / 2]) / 2;
+        System.out.printf(Locale.ROOT, "{\"runtime\":\"java\",\"warmup\":%d,\"n\":%d,\"median_ms\":%s,\"p90_ms\":%s,"
+                        + "\"p99_ms\":%s,\"min_ms\":%s,\"max_ms\":%s,\"samples_ms\":[%s]}%n",
+                warmup, n, median, percentile(ordered, 90), percentile(ordered, 99), ordered[0], ordered[n - 1],
+                samples.stream().map(String::valueOf).collect(Collectors.joining(",")));
+        System.out.flush();
+    }
+
+    /** Nearest rank: the smallest value with at least p % of the values at or below it (as the Python and Node peers). */
+    private static double percentile(double[] ordered, int p) {
+        return ordered[Math.max(0, (int) Math.ceil(p / 100.0 * ordered.length) - 1)];
+    }
+
     /** The least a Lambda context has to say: a request id and the time left. */
-    private record ColdContext() implements Context {
-        @Override public String getAwsRequestId() { return "cold-" + ProcessHandle.current().pid(); }
+    private record ColdContext(String requestId) implements Context {
+        @Override public String getAwsRequestId() { return requestId; }
         @Override public String getLogGroupName() { return "/aws/lambda/video-links-cold"; }
         @Override public String getLogStreamName() { return "cold"; }
         @Override public String getFunctionName() { return "video-links-cold"; }
