@@ -6,7 +6,6 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,20 +52,12 @@ public final class ColdMain {
             throw new IllegalArgumentException(directory + " has " + files.size() + " event files: not more than the "
                     + warmup + " warm-up events");
         }
-        // The handler's report goes to stdout as in a cold run, but Jackson closes the stream it writes to: as the
-        // Lambda runtime hands each invocation a stream of its own, hand each one a view of stdout that close() leaves open.
-        var stdout = new OutputStream() {
-            @Override public void write(int b) { System.out.write(b); }
-            @Override public void write(byte[] b, int off, int len) { System.out.write(b, off, len); }
-            @Override public void flush() { System.out.flush(); }
-            @Override public void close() { System.out.flush(); }
-        };
         var samples = new ArrayList<Double>();
         for (int i = 0; i < files.size(); i++) {
             byte[] event = Files.readAllBytes(files.get(i));
             var context = new ColdContext("warm-" + ProcessHandle.current().pid() + "-" + i);
             long started = System.nanoTime();
-            handler.handleRequest(new ByteArrayInputStream(event), stdout, context);
+            handler.handleRequest(new ByteArrayInputStream(event), System.out, context);
             long elapsed = System.nanoTime() - started;
             System.out.println();
             if (i >= warmup) {

@@ -405,6 +405,23 @@ class VideoCompletionHandlerTest {
     }
 
     @Test
+    void handleRequest_answer_leavesTheRuntimesStreamOpen() throws Exception {
+        putVideo(KEY, VIDEO, Map.of());
+        var closed = new java.util.concurrent.atomic.AtomicBoolean();
+        var output = new ByteArrayOutputStream() {
+            @Override
+            public void close() {
+                closed.set(true);
+            }
+        };
+
+        handler().handleRequest(new ByteArrayInputStream(Events.load("s3-object-created.json")), output, TestContext.of("req-open"));
+
+        assertFalse(closed.get(), "the output stream belongs to the runtime");
+        assertEquals("RECORDED", Json.MAPPER.readTree(output.toByteArray()).at("/objects/0/outcome").asText());
+    }
+
+    @Test
     void constructor_missingWebhookUrl_failsNamingTheVariable() {
         var env = env();
         env.remove("WEBHOOK_URL");
