@@ -71,13 +71,13 @@ public class BatchUrlsBenchmark {
                 "AWS_ENDPOINT_URL_DYNAMODB", dynamoDb.endpoint().toString()),
                 LocalS3.CREDENTIALS, Clock.systemUTC(), Log.to(line -> {}));
         batch = Events.api("api-batch.json");
-        batch.setBody(Json.MAPPER.writeValueAsString(Map.of("job_ids", ids)));
+        batch.setBody(TestJson.MAPPER.writeValueAsString(Map.of("job_ids", ids)));
         signer = new UrlSigner(S3Presigner.builder().region(Region.of(LocalS3.REGION))
                 .credentialsProvider(LocalS3.CREDENTIALS).endpointOverride(s3.endpoint())
                 .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build()).build(),
                 LocalS3.CREDENTIALS);
         APIGatewayV2HTTPResponse check = batch100();
-        if (check.getStatusCode() != 200 || Json.MAPPER.readTree(check.getBody()).get("jobs").size() != 100) {
+        if (check.getStatusCode() != 200 || TestJson.MAPPER.readTree(check.getBody()).get("jobs").size() != 100) {
             throw new IllegalStateException("the batch does not answer 100 jobs: " + check.getBody().substring(0, 200));
         }
     }

@@ -358,7 +358,7 @@ public final class ColdStartBenchmark {
         if (line == null) {
             throw failure(label, "printed no line with median_ms");
         }
-        JsonNode report = Json.MAPPER.readTree(line);
+        JsonNode report = TestJson.MAPPER.readTree(line);
         double[] samples = new double[report.path("samples_ms").size()];
         for (int i = 0; i < samples.length; i++) {
             samples[i] = report.path("samples_ms").get(i).asDouble();
@@ -494,7 +494,7 @@ public final class ColdStartBenchmark {
 
     /** The body names the job and key, and its file_url, fetched now, answers the uploaded bytes. */
     private void checkWebhook(String label, String body, String job, String key, byte[] content) throws Exception {
-        JsonNode payload = Json.MAPPER.readTree(body);
+        JsonNode payload = TestJson.MAPPER.readTree(body);
         JsonNode video = payload.at("/data/videos/0");
         if (!job.equals(payload.path("job_id").asText()) || !key.equals(video.path("s3_key").asText())) {
             throw failure(label, "webhook for another job or key: " + body);
@@ -537,7 +537,7 @@ public final class ColdStartBenchmark {
 
     /** events/s3-object-created.json with one record for this object. */
     private static String event(String key, int size, String etag) throws IOException {
-        JsonNode template = Json.MAPPER.readTree(Path.of("events", "s3-object-created.json").toFile());
+        JsonNode template = TestJson.MAPPER.readTree(Path.of("events", "s3-object-created.json").toFile());
         ObjectNode record = (ObjectNode) template.path("Records").get(0).deepCopy();
         record.put("awsRegion", REGION);
         record.put("eventTime", Instant.now().toString());
@@ -545,9 +545,9 @@ public final class ColdStartBenchmark {
         ((ObjectNode) s3.path("bucket")).put("name", BUCKET).put("arn", "arn:aws:s3:::" + BUCKET);
         ((ObjectNode) s3.path("object")).put("key", key).put("size", size).put("eTag", etag)
                 .put("sequencer", String.format(Locale.ROOT, "%018X", System.nanoTime()));
-        var root = Json.MAPPER.createObjectNode();
+        var root = TestJson.MAPPER.createObjectNode();
         root.putArray("Records").add(record);
-        return Json.MAPPER.writeValueAsString(root);
+        return TestJson.MAPPER.writeValueAsString(root);
     }
 
     // ---------------------------------------------------------------------------------------------- servers
@@ -619,7 +619,7 @@ public final class ColdStartBenchmark {
                 }
                 String job;
                 try {
-                    job = Json.MAPPER.readTree(body).path("job_id").asText("");
+                    job = TestJson.MAPPER.readTree(body).path("job_id").asText("");
                 } catch (IOException e) {
                     job = "";
                     error = "body is not JSON";
@@ -806,8 +806,8 @@ public final class ColdStartBenchmark {
                 + lines(List.of(javaBin.toString(), "-version")).get(1));
         facts.add("python: " + PYTHON + " — " + firstLine(List.of(PYTHON.toString(), "-c",
                 "import sys, boto3, botocore; print(sys.version.split()[0], 'boto3', boto3.__version__, 'botocore', botocore.__version__)")));
-        JsonNode s3Package = Json.MAPPER.readTree(Path.of("bench", "peers", "node", "node_modules", "@aws-sdk", "client-s3", "package.json").toFile());
-        JsonNode presignerPackage = Json.MAPPER.readTree(Path.of("bench", "peers", "node", "node_modules", "@aws-sdk", "s3-request-presigner", "package.json").toFile());
+        JsonNode s3Package = TestJson.MAPPER.readTree(Path.of("bench", "peers", "node", "node_modules", "@aws-sdk", "client-s3", "package.json").toFile());
+        JsonNode presignerPackage = TestJson.MAPPER.readTree(Path.of("bench", "peers", "node", "node_modules", "@aws-sdk", "s3-request-presigner", "package.json").toFile());
         facts.add("node: " + node + " — " + firstLine(List.of(node.toString(), "--version")) + ", @aws-sdk/client-s3 "
                 + s3Package.path("version").asText() + ", s3-request-presigner " + presignerPackage.path("version").asText());
         return facts;

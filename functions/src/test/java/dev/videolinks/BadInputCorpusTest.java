@@ -52,7 +52,7 @@ class BadInputCorpusTest {
 
     @BeforeAll
     static void readExpectations() throws Exception {
-        expectations = Json.MAPPER.readTree(CORPUS.resolve(EXPECTATIONS).toFile());
+        expectations = TestJson.MAPPER.readTree(CORPUS.resolve(EXPECTATIONS).toFile());
     }
 
 
@@ -124,7 +124,7 @@ class BadInputCorpusTest {
         }
 
         assertEquals(0, aws.dynamoDb().client().scan(s -> s.tableName(table)).count(), file + ": items recorded in the table");
-        JsonNode report = Json.MAPPER.readTree(out.toByteArray());
+        JsonNode report = TestJson.MAPPER.readTree(out.toByteArray());
         assertReport(file, expected, report);
         assertLogged(file, expected, logs);
     }
@@ -163,7 +163,7 @@ class BadInputCorpusTest {
         String level = outcome.equals("ignored") ? "INFO" : "ERROR";
         String reason = expected.get("reason").asText();
         for (String line : logs) {
-            JsonNode json = Json.MAPPER.readTree(line);
+            JsonNode json = TestJson.MAPPER.readTree(line);
             if (level.equals(json.path("level").asText()) && reason.equals(json.path("reason").asText())) {
                 return;
             }
@@ -182,7 +182,7 @@ class BadInputCorpusTest {
         String body = file + " answered " + response.getBody();
         assertEquals(expected.get("status").asInt(), response.getStatusCode(), body);
         assertEquals("application/json", response.getHeaders().get("Content-Type"), body);
-        JsonNode json = Json.MAPPER.readTree(response.getBody());
+        JsonNode json = TestJson.MAPPER.readTree(response.getBody());
         assertEquals(List.of("error"), fieldNames(json), body);
         JsonNode error = json.get("error");
         assertEquals(List.of("code", "message"), fieldNames(error), body);

@@ -390,7 +390,7 @@ class DeliveryReliabilityTest {
         assertEquals(1, logs.stream().filter(l -> l.contains("\"event\":\"webhook.abandoned\"") && l.contains("\"ERROR\"")).count());
         var metrics = logs.stream().filter(l -> l.contains("\"_aws\"")).toList();
         assertEquals(1, metrics.size());
-        var metric = Json.MAPPER.readTree(metrics.getFirst());
+        var metric = TestJson.MAPPER.readTree(metrics.getFirst());
         assertEquals(1, metric.get("AbandonedDeliveries").asInt());
         assertEquals("VideoLinks", metric.at("/_aws/CloudWatchMetrics/0/Namespace").asText());
         assertEquals("AbandonedDeliveries", metric.at("/_aws/CloudWatchMetrics/0/Metrics/0/Name").asText());

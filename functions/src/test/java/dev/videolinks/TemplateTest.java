@@ -79,7 +79,7 @@ class TemplateTest {
      */
     @Test
     void environment_everyVariableAFunctionReadsIsSetByTheTemplate() throws Exception {
-        JsonNode samples = Json.MAPPER.readTree(Events.load("env.json"));
+        JsonNode samples = TestJson.MAPPER.readTree(Events.load("env.json"));
         for (var function : functions().entrySet()) {
             String id = function.getKey();
             var reads = new TreeSet<String>();
@@ -107,7 +107,7 @@ class TemplateTest {
     /** `sam local invoke --env-vars` only overrides variables the template declares. */
     @Test
     void envJson_overridesOnlyDeclaredVariables() throws Exception {
-        JsonNode samples = Json.MAPPER.readTree(Events.load("env.json"));
+        JsonNode samples = TestJson.MAPPER.readTree(Events.load("env.json"));
         samples.properties().forEach(function -> {
             assertTrue(functions().containsKey(function.getKey()), function.getKey() + " is not a function");
             function.getValue().properties().forEach(variable -> assertTrue(

@@ -99,7 +99,7 @@ class VideoCompletionHandlerTest {
     JsonNode invoke(VideoCompletionHandler handler, byte[] event) throws IOException {
         var out = new ByteArrayOutputStream();
         handler.handleRequest(new ByteArrayInputStream(event), out, TestContext.of("req-" + UUID.randomUUID()));
-        return Json.MAPPER.readTree(out.toByteArray());
+        return TestJson.MAPPER.readTree(out.toByteArray());
     }
 
     static void putVideo(String key, byte[] bytes, Map<String, String> metadata) {
@@ -155,7 +155,7 @@ class VideoCompletionHandlerTest {
         assertEquals(Events.BUCKET, video.get("s3_bucket").asText());
         assertEquals(VIDEO.length, video.get("file_size").asLong());
         assertEquals("video/mp4", video.get("content_type").asText());
-        assertEquals(Map.of("processing-time", "12.5"), Json.MAPPER.convertValue(video.get("metadata"), Map.class));
+        assertEquals(Map.of("processing-time", "12.5"), TestJson.MAPPER.convertValue(video.get("metadata"), Map.class));
         Instant expiresAt = Instant.parse(video.get("file_url_expires_at").asText());
         assertTrue(Duration.between(Instant.now(), expiresAt).compareTo(Duration.ofMinutes(59)) > 0, "about an hour left");
         Instant.parse(body.get("created_at").asText());
@@ -397,7 +397,7 @@ class VideoCompletionHandlerTest {
 
         var delivered = logs.stream().filter(l -> l.contains("\"webhook.delivered\"")).toList();
         assertEquals(1, delivered.size());
-        JsonNode line = Json.MAPPER.readTree(delivered.getFirst());
+        JsonNode line = TestJson.MAPPER.readTree(delivered.getFirst());
         assertEquals(JOB, line.get("job_id").asText());
         assertEquals(KEY, line.at("/keys/0").asText());
         assertTrue(line.get("request_id").asText().startsWith("req-"));
@@ -418,7 +418,7 @@ class VideoCompletionHandlerTest {
         handler().handleRequest(new ByteArrayInputStream(Events.load("s3-object-created.json")), output, TestContext.of("req-open"));
 
         assertFalse(closed.get(), "the output stream belongs to the runtime");
-        assertEquals("RECORDED", Json.MAPPER.readTree(output.toByteArray()).at("/objects/0/outcome").asText());
+        assertEquals("RECORDED", TestJson.MAPPER.readTree(output.toByteArray()).at("/objects/0/outcome").asText());
     }
 
     @Test
@@ -462,10 +462,10 @@ class VideoCompletionHandlerTest {
         var handler = handler();
         putVideo(KEY, VIDEO, Map.of());
         invoke(handler, "s3-object-created.json");
-        var stale = (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.readTree(Events.load("s3-object-removed.json"));
+        var stale = (com.fasterxml.jackson.databind.node.ObjectNode) TestJson.MAPPER.readTree(Events.load("s3-object-removed.json"));
         ((com.fasterxml.jackson.databind.node.ObjectNode) stale.at("/Records/0/s3/object")).put("sequencer", "0066F2A1B3C4D5E6");
 
-        JsonNode report = invoke(handler, Json.MAPPER.writeValueAsBytes(stale));
+        JsonNode report = invoke(handler, TestJson.MAPPER.writeValueAsBytes(stale));
 
         assertEquals("IGNORED", report.at("/objects/0/outcome").asText());
         assertFalse(job(JOB).videos().getFirst().removed());
@@ -491,10 +491,10 @@ class VideoCompletionHandlerTest {
     }
 
     static byte[] eventFor(String key, String eventName) throws IOException {
-        var event = (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.readTree(Events.load("s3-object-created.json"));
+        var event = (com.fasterxml.jackson.databind.node.ObjectNode) TestJson.MAPPER.readTree(Events.load("s3-object-created.json"));
         var object = (com.fasterxml.jackson.databind.node.ObjectNode) event.at("/Records/0/s3/object");
         object.put("key", java.net.URLEncoder.encode(key, StandardCharsets.UTF_8).replace("%2F", "/"));
         ((com.fasterxml.jackson.databind.node.ObjectNode) event.at("/Records/0")).put("eventName", eventName);
-        return Json.MAPPER.writeValueAsBytes(event);
+        return TestJson.MAPPER.writeValueAsBytes(event);
     }
 }

@@ -98,7 +98,7 @@ class VideoUrlHandlerTest {
 
     static JsonNode body(APIGatewayV2HTTPResponse response) throws Exception {
         assertEquals("application/json", response.getHeaders().get("Content-Type"));
-        return Json.MAPPER.readTree(response.getBody());
+        return TestJson.MAPPER.readTree(response.getBody());
     }
 
     static HttpResponse<byte[]> fetch(String url) throws Exception {
@@ -250,7 +250,7 @@ class VideoUrlHandlerTest {
             ids.add(job);
         }
         var event = Events.api("api-batch.json");
-        event.setBody(Json.MAPPER.writeValueAsString(Map.of("job_ids", ids)));
+        event.setBody(TestJson.MAPPER.writeValueAsString(Map.of("job_ids", ids)));
 
         var response = call(event, "JWT", LocalS3.CREDENTIALS);
 
@@ -274,7 +274,7 @@ class VideoUrlHandlerTest {
         var response = handler.handleRequest(Events.api("api-get-job.json"), TestContext.of("req-500"));
 
         assertEquals(500, response.getStatusCode());
-        assertEquals(Json.MAPPER.readTree("{\"error\": {\"code\": \"internal\", \"message\": \"internal error; request id req-500\"}}"),
+        assertEquals(TestJson.MAPPER.readTree("{\"error\": {\"code\": \"internal\", \"message\": \"internal error; request id req-500\"}}"),
                 body(response));
         assertTrue(logs.stream().anyMatch(l -> l.contains("api.failed") && l.contains("req-500")));
     }

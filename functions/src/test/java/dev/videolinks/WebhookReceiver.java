@@ -28,7 +28,7 @@ final class WebhookReceiver implements AutoCloseable {
         }
 
         JsonNode json() throws IOException {
-            return Json.MAPPER.readTree(body);
+            return TestJson.MAPPER.readTree(body);
         }
     }
 

@@ -69,13 +69,13 @@ final class AsyncInvoker implements AutoCloseable {
                 "functionArn", "arn:aws:lambda:local:" + LocalTemplate.ACCOUNT_ID + ":function:" + logicalId,
                 "condition", "RetriesExhausted", "approximateInvokeCount", attempts));
         try {
-            destination.put("requestPayload", Json.MAPPER.readTree(event));
+            destination.put("requestPayload", TestJson.MAPPER.readTree(event));
             destination.put("responseContext", Map.of("statusCode", 200, "executedVersion", "$LATEST", "functionError", "Unhandled"));
             destination.put("responsePayload", Map.of("errorType", invocation.errorType(),
                     "errorMessage", String.valueOf(invocation.errorMessage())));
             Files.createDirectories(failures);
             Path file = failures.resolve(Instant.now().toString().replace(':', '-') + "-" + requestId + ".json");
-            Files.write(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(destination));
+            Files.write(file, TestJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(destination));
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot keep a failed event in " + failures, e);

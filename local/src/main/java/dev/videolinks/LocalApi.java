@@ -87,12 +87,12 @@ final class LocalApi implements AutoCloseable {
     private void answer(HttpExchange exchange, LocalTemplate.Route route, Map<String, String> pathParameters) throws IOException {
         byte[] body = exchange.getRequestBody().readAllBytes();
         String requestId = UUID.randomUUID().toString();
-        var invocation = functions.invoke(route.functionId(), Json.MAPPER.writeValueAsBytes(event(exchange, route, pathParameters, body, requestId)), requestId);
+        var invocation = functions.invoke(route.functionId(), TestJson.MAPPER.writeValueAsBytes(event(exchange, route, pathParameters, body, requestId)), requestId);
         if (invocation.failed()) {
             send(exchange, 500, Map.of("Content-Type", "application/json"), "{\"message\":\"Internal Server Error\"}".getBytes(StandardCharsets.UTF_8));
             return;
         }
-        JsonNode response = Json.MAPPER.readTree(invocation.result());
+        JsonNode response = TestJson.MAPPER.readTree(invocation.result());
         var headers = new LinkedHashMap<String, String>();
         response.path("headers").properties().forEach(h -> headers.put(h.getKey(), h.getValue().asText()));
         String text = response.path("body").asText("");
@@ -167,7 +167,7 @@ final class LocalApi implements AutoCloseable {
             String[] parts = authorization.substring(7).strip().split("\\.");
             if (parts.length >= 2) {
                 try {
-                    Json.MAPPER.readTree(Base64.getUrlDecoder().decode(parts[1])).properties()
+                    TestJson.MAPPER.readTree(Base64.getUrlDecoder().decode(parts[1])).properties()
                             .forEach(claim -> claims.put(claim.getKey(), claim.getValue().isTextual()
                                     ? claim.getValue().asText() : claim.getValue().toString()));
                 } catch (IOException | IllegalArgumentException notAJwt) {

@@ -55,7 +55,7 @@ final class LocalReceiver implements AutoCloseable {
     }
 
     private static String describe(String id, String verdict, String text, Path file) throws IOException {
-        JsonNode payload = Json.MAPPER.readTree(text);
+        JsonNode payload = TestJson.MAPPER.readTree(text);
         var out = new StringBuilder("webhook ").append(id).append(" (").append(verdict).append("): job ")
                 .append(payload.path("job_id").asText()).append(", user ").append(payload.path("user_id").asText())
                 .append(", ").append(payload.at("/data/num_videos").asInt()).append(" video(s)");

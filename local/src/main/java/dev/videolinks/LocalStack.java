@@ -428,7 +428,7 @@ public final class LocalStack implements AutoCloseable {
             var functions = functions(stack.template, stack.s3Endpoint, stack.dynamoDbEndpoint, overrides, err::println);
             var invocation = functions.invoke(logicalId, event, UUID.randomUUID().toString());
             if (invocation.failed()) {
-                out.println(Json.MAPPER.writeValueAsString(Map.of("errorType", invocation.errorType(),
+                out.println(TestJson.MAPPER.writeValueAsString(Map.of("errorType", invocation.errorType(),
                         "errorMessage", String.valueOf(invocation.errorMessage()))));
                 return 1;
             }
@@ -464,7 +464,7 @@ public final class LocalStack implements AutoCloseable {
                 URI.create("http://127.0.0.1:" + options.dynamoDbPort), overrides, out::println);
         int failed = 0;
         for (Path record : records) {
-            var node = Json.MAPPER.readTree(record.toFile());
+            var node = TestJson.MAPPER.readTree(record.toFile());
             String arn = node.at("/requestContext/functionArn").asText();
             String function = arn.substring(arn.lastIndexOf(':') + 1);
             var invocation = functions.invoke(function, Files.readAllBytes(record), UUID.randomUUID().toString());
@@ -485,7 +485,7 @@ public final class LocalStack implements AutoCloseable {
         if (file == null) {
             return Map.of();
         }
-        return Json.MAPPER.readValue(file.toFile(), new TypeReference<Map<String, Map<String, String>>>() { });
+        return TestJson.MAPPER.readValue(file.toFile(), new TypeReference<Map<String, Map<String, String>>>() { });
     }
 
     private static boolean listening(int port) {

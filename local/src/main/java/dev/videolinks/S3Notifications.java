@@ -72,7 +72,7 @@ final class S3Notifications implements NotifyingBlobStore.Listener {
                         "arn", "arn:aws:s3:::" + bucket),
                 "object", s3Object));
         try {
-            return Json.MAPPER.writeValueAsBytes(Map.of("Records", List.of(record)));
+            return TestJson.MAPPER.writeValueAsBytes(Map.of("Records", List.of(record)));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

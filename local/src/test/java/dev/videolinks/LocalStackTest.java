@@ -100,7 +100,7 @@ class LocalStackTest {
     static JsonNode webhookFor(String jobId) throws IOException {
         try (Stream<Path> files = Files.list(work.resolve("stack").resolve("webhooks"))) {
             for (Path file : files.toList()) {
-                JsonNode body = Json.MAPPER.readTree(file.toFile());
+                JsonNode body = TestJson.MAPPER.readTree(file.toFile());
                 if (body.path("job_id").asText().equals(jobId)) {
                     return body;
                 }
@@ -177,7 +177,7 @@ class LocalStackTest {
 
         assertEquals(200, owner.statusCode());
         assertTrue(owner.headers().firstValue("Cache-Control").orElseThrow().startsWith("private, max-age="));
-        JsonNode answer = Json.MAPPER.readTree(owner.body());
+        JsonNode answer = TestJson.MAPPER.readTree(owner.body());
         assertArrayEquals(clip, get(answer.at("/videos/0/file_url").asText()).body());
         assertEquals(404, other.statusCode());
         assertEquals(401, nobody.statusCode());
@@ -229,7 +229,7 @@ class LocalStackTest {
             try (Stream<Path> files = Files.list(failing.failures())) {
                 record = files.findFirst().orElseThrow();
             }
-            JsonNode failure = Json.MAPPER.readTree(record.toFile());
+            JsonNode failure = TestJson.MAPPER.readTree(record.toFile());
             assertEquals("RetriesExhausted", failure.at("/requestContext/condition").asText());
             assertEquals(3, failure.at("/requestContext/approximateInvokeCount").asInt());
             assertEquals("generated_videos/u1/job_lost/clip.mp4", failure.at("/requestPayload/Records/0/s3/object/key").asText());
@@ -256,7 +256,7 @@ class LocalStackTest {
 
     record Invoked(int exit, String out, String err) {
         JsonNode json() throws IOException {
-            return Json.MAPPER.readTree(out);
+            return TestJson.MAPPER.readTree(out);
         }
     }
 
@@ -312,7 +312,7 @@ class LocalStackTest {
 
     @Test
     void invoke_objectInTheStack_recordsItAndPrintsTheReport() throws Exception {
-        var sample = Json.MAPPER.readTree(Files.readAllBytes(Path.of("events", "s3-object-created.json")));
+        var sample = TestJson.MAPPER.readTree(Files.readAllBytes(Path.of("events", "s3-object-created.json")));
         String key = java.net.URLDecoder.decode(sample.at("/Records/0/s3/object/key").asText(), StandardCharsets.UTF_8);
         s3.putObject(p -> p.bucket(bucket()).key(key).contentType("video/mp4"), RequestBody.fromBytes(new byte[] {4, 2}));
         await("the stack's own delivery", () -> hasWebhookFor("cmh3lmwiy0001ggy4xovsxj8h"));
