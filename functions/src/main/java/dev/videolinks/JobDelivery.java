@@ -1,6 +1,5 @@
 package dev.videolinks;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -204,10 +203,6 @@ final class JobDelivery {
     }
 
     private static byte[] body(WebhookPayload payload) {
-        try {
-            return Json.MAPPER.writeValueAsString(payload).getBytes(StandardCharsets.UTF_8);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("webhook payload is not serializable", e);
-        }
+        return Json.write(payload);
     }
 }

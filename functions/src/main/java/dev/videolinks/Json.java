@@ -1,29 +1,213 @@
 package dev.videolinks;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.module.SimpleModule;
-import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.RecordComponent;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The one JSON mapper: snake_case fields (the webhook and API contract), instants as ISO-8601 strings, and
- * streams left open for their owner.
+ * JSON on jackson-core alone (no databind in the Lambda package): records written with snake_case fields in
+ * declaration order (the webhook and API contract), instants as ISO-8601 strings, enums by name; streams left
+ * open for their owner. Parsing gives plain maps, lists, strings, numbers, booleans and null.
  */
 final class Json {
 
-    static final ObjectMapper MAPPER = JsonMapper.builder()
-            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            // The handlers write their answer into the stream Lambda hands them: not theirs to close.
-            .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
-            .addModule(new SimpleModule().addSerializer(Instant.class, ToStringSerializer.instance))
+    /** The handlers write their answer into the stream Lambda hands them: not theirs to close. */
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .disable(com.fasterxml.jackson.core.StreamWriteFeature.AUTO_CLOSE_TARGET)
             .build();
 
+    private static final Map<Class<?>, Property[]> PROPERTIES = new ConcurrentHashMap<>();
+
+    private record Property(String name, Method accessor) {}
+
     private Json() {}
+
+    /** Malformed JSON: the input could not be read as one JSON value. */
+    static final class MalformedJsonException extends IOException {
+        MalformedJsonException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
+     * The first JSON value of the input (what follows it is not read): a {@code LinkedHashMap<String, Object>},
+     * {@code List<Object>}, String, Long (or BigInteger), Double, Boolean or null; null too for empty input.
+     */
+    static Object parse(byte[] json) throws IOException {
+        try (JsonParser parser = FACTORY.createParser(json)) {
+            return parse(parser);
+        }
+    }
+
+    static Object parse(InputStream json) throws IOException {
+        try (JsonParser parser = FACTORY.createParser(json)) {
+            return parse(parser);
+        }
+    }
+
+    private static Object parse(JsonParser parser) throws IOException {
+        try {
+            JsonToken token = parser.nextToken();
+            return token == null ? null : value(parser, token);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new MalformedJsonException(e.getOriginalMessage(), e);
+        }
+    }
+
+    private static Object value(JsonParser parser, JsonToken token) throws IOException {
+        return switch (token) {
+            case START_OBJECT -> {
+                var map = new LinkedHashMap<String, Object>();
+                for (JsonToken next = parser.nextToken(); next != JsonToken.END_OBJECT; next = parser.nextToken()) {
+                    String name = parser.currentName();
+                    map.put(name, value(parser, parser.nextToken()));
+                }
+                yield map;
+            }
+            case START_ARRAY -> {
+                var list = new ArrayList<Object>();
+                for (JsonToken next = parser.nextToken(); next != JsonToken.END_ARRAY; next = parser.nextToken()) {
+                    list.add(value(parser, next));
+                }
+                yield list;
+            }
+            case VALUE_STRING -> parser.getText();
+            case VALUE_NUMBER_INT -> parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+                    ? parser.getBigIntegerValue() : (Object) parser.getLongValue();
+            case VALUE_NUMBER_FLOAT -> parser.getDoubleValue();
+            case VALUE_TRUE -> Boolean.TRUE;
+            case VALUE_FALSE -> Boolean.FALSE;
+            case VALUE_NULL -> null;
+            default -> throw new MalformedJsonException("unexpected token " + token, null);
+        };
+    }
+
+    /**
+     * The value as UTF-8 text: characters outside the BMP stay as they are (written through a String, as the
+     * webhook body always was), not escaped as {@link #write(OutputStream, Object)} does.
+     */
+    static byte[] write(Object value) {
+        return writeString(value).getBytes(StandardCharsets.UTF_8);
+    }
+
+    static String writeString(Object value) {
+        var out = new StringWriter();
+        try (JsonGenerator generator = FACTORY.createGenerator(out)) {
+            write(generator, value);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write JSON to memory", e);
+        }
+        return out.toString();
+    }
+
+    /** Writes the value to the stream and flushes it; the stream stays open. */
+    static void write(OutputStream out, Object value) throws IOException {
+        try (JsonGenerator generator = FACTORY.createGenerator(out)) {
+            write(generator, value);
+        }
+    }
+
+    private static void write(JsonGenerator out, Object value) throws IOException {
+        switch (value) {
+            case null -> out.writeNull();
+            case String text -> out.writeString(text);
+            case Boolean bool -> out.writeBoolean(bool);
+            case Integer number -> out.writeNumber(number);
+            case Long number -> out.writeNumber(number);
+            case Short number -> out.writeNumber(number);
+            case Byte number -> out.writeNumber(number.intValue());
+            case Double number -> out.writeNumber(number);
+            case Float number -> out.writeNumber(number);
+            case BigInteger number -> out.writeNumber(number);
+            case BigDecimal number -> out.writeNumber(number);
+            case Instant instant -> out.writeString(instant.toString());
+            case Enum<?> constant -> out.writeString(constant.name());
+            case Optional<?> optional -> write(out, optional.orElse(null));
+            case Map<?, ?> map -> {
+                out.writeStartObject();
+                for (var entry : map.entrySet()) {
+                    out.writeFieldName(String.valueOf(entry.getKey()));
+                    write(out, entry.getValue());
+                }
+                out.writeEndObject();
+            }
+            case Iterable<?> items -> {
+                out.writeStartArray();
+                for (Object item : items) {
+                    write(out, item);
+                }
+                out.writeEndArray();
+            }
+            case Object[] items -> write(out, List.of(items));
+            case Record record -> {
+                out.writeStartObject();
+                for (Property property : PROPERTIES.computeIfAbsent(record.getClass(), Json::properties)) {
+                    out.writeFieldName(property.name());
+                    write(out, get(property, record));
+                }
+                out.writeEndObject();
+            }
+            default -> out.writeString(value.toString());
+        }
+    }
+
+    private static Object get(Property property, Record record) {
+        try {
+            return property.accessor().invoke(record);
+        } catch (IllegalAccessException | InvocationTargetException e) {
+            throw new IllegalStateException("cannot read " + property.name() + " of " + record.getClass().getName(), e);
+        }
+    }
+
+    private static Property[] properties(Class<?> type) {
+        RecordComponent[] components = type.getRecordComponents();
+        var properties = new Property[components.length];
+        for (int i = 0; i < components.length; i++) {
+            Method accessor = components[i].getAccessor();
+            accessor.setAccessible(true);
+            properties[i] = new Property(snakeCase(components[i].getName()), accessor);
+        }
+        return properties;
+    }
+
+    /** Jackson's {@code PropertyNamingStrategies.SNAKE_CASE}, exactly: fileUrlExpiresAt to file_url_expires_at. */
+    static String snakeCase(String name) {
+        var result = new StringBuilder(name.length() * 2);
+        boolean wasPrevTranslated = false;
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (i > 0 || c != '_') {
+                if (Character.isUpperCase(c)) {
+                    if (!wasPrevTranslated && !result.isEmpty() && result.charAt(result.length() - 1) != '_') {
+                        result.append('_');
+                    }
+                    c = Character.toLowerCase(c);
+                    wasPrevTranslated = true;
+                } else {
+                    wasPrevTranslated = false;
+                }
+                result.append(c);
+            }
+        }
+        return result.toString();
+    }
 }

@@ -1,6 +1,5 @@
 package dev.videolinks;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -81,8 +80,8 @@ final class Log {
 
     private void emit(Map<String, Object> line, String event) {
         try {
-            sink.accept(Json.MAPPER.writeValueAsString(line));
-        } catch (JsonProcessingException e) {
+            sink.accept(Json.writeString(line));
+        } catch (RuntimeException e) {
             sink.accept("{\"level\":\"ERROR\",\"event\":\"" + event + "\",\"log_error\":\"unserializable field\"}");
         }
     }

@@ -1,10 +1,10 @@
 package dev.videolinks;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One object change, read from an S3 notification record or an EventBridge "Object Created"/"Object Deleted"
@@ -17,36 +17,37 @@ record ObjectEvent(Kind kind, String bucket, String key, String eTag, String ver
     /** What came in: the object changes it names, and a reason for each part that could not be read. */
     record Batch(List<ObjectEvent> objects, List<String> rejected) {}
 
-    static Batch parse(JsonNode event) {
-        if (event.has("requestPayload") && event.path("requestContext").has("condition")) {
+    /** The event as {@link Json#parse} reads it. */
+    static Batch parse(Object event) {
+        if (has(event, "requestPayload") && has(path(event, "requestContext"), "condition")) {
             // A record from the on-failure destination, sent back to be replayed: its event is the payload.
-            return parse(event.get("requestPayload"));
+            return parse(path(event, "requestPayload"));
         }
-        if (event.has("Records")) {
-            return fromS3Notification(event.get("Records"));
+        if (has(event, "Records")) {
+            return fromS3Notification(path(event, "Records"));
         }
-        if ("aws.s3".equals(event.path("source").asText()) && event.has("detail")) {
+        if ("aws.s3".equals(asText(path(event, "source"))) && has(event, "detail")) {
             return fromEventBridge(event);
         }
-        if ("s3:TestEvent".equals(event.path("Event").asText())) {
+        if ("s3:TestEvent".equals(asText(path(event, "Event")))) {
             return new Batch(List.of(), List.of());
         }
         return new Batch(List.of(), List.of("not an S3 notification or S3 EventBridge event"));
     }
 
-    private static Batch fromS3Notification(JsonNode records) {
+    private static Batch fromS3Notification(Object records) {
         var objects = new ArrayList<ObjectEvent>();
         var rejected = new ArrayList<String>();
-        if (!records.isArray()) {
+        if (!(records instanceof List<?> list)) {
             return new Batch(objects, List.of("Records is not an array"));
         }
-        for (JsonNode record : records) {
-            String name = record.path("eventName").asText();
+        for (Object record : list) {
+            String name = asText(path(record, "eventName"));
             Kind kind = name.startsWith("ObjectCreated:") ? Kind.CREATED
                     : name.startsWith("ObjectRemoved:") ? Kind.REMOVED : null;
-            JsonNode object = record.path("s3").path("object");
-            String bucket = record.path("s3").path("bucket").path("name").asText("");
-            String rawKey = object.path("key").asText("");
+            Object object = path(path(record, "s3"), "object");
+            String bucket = asText(path(path(path(record, "s3"), "bucket"), "name"), "");
+            String rawKey = asText(path(object, "key"), "");
             if (kind == null) {
                 rejected.add("unsupported eventName '" + name + "'");
             } else if (bucket.isEmpty() || rawKey.isEmpty()) {
@@ -65,16 +66,16 @@ record ObjectEvent(Kind kind, String bucket, String key, String eTag, String ver
         return new Batch(objects, rejected);
     }
 
-    private static Batch fromEventBridge(JsonNode event) {
-        String type = event.path("detail-type").asText();
+    private static Batch fromEventBridge(Object event) {
+        String type = asText(path(event, "detail-type"));
         Kind kind = switch (type) {
             case "Object Created" -> Kind.CREATED;
             case "Object Deleted" -> Kind.REMOVED;
             default -> null;
         };
-        JsonNode detail = event.get("detail");
-        String bucket = detail.path("bucket").path("name").asText("");
-        String key = detail.path("object").path("key").asText("");
+        Object detail = path(event, "detail");
+        String bucket = asText(path(path(detail, "bucket"), "name"), "");
+        String key = asText(path(path(detail, "object"), "key"), "");
         if (kind == null) {
             return new Batch(List.of(), List.of("unsupported detail-type '" + type + "'"));
         }
@@ -82,13 +83,37 @@ record ObjectEvent(Kind kind, String bucket, String key, String eTag, String ver
             return new Batch(List.of(), List.of("event without detail.bucket.name or detail.object.key"));
         }
         // EventBridge keys are not encoded.
-        JsonNode object = detail.get("object");
+        Object object = path(detail, "object");
         return new Batch(List.of(new ObjectEvent(kind, bucket, key, text(object, "etag"), text(object, "version-id"),
                 text(object, "sequencer"))), List.of());
     }
 
-    private static String text(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        return value == null || value.isNull() ? null : value.asText();
+    private static String text(Object node, String field) {
+        Object value = path(node, field);
+        return value == null || value == MISSING ? null : asText(value);
+    }
+
+    // Navigation as Jackson's tree had it: a missing field differs from a null one ("null" as text).
+
+    private static final Object MISSING = new Object();
+
+    private static boolean has(Object node, String field) {
+        return node instanceof Map<?, ?> map && map.containsKey(field);
+    }
+
+    /** The field's value (null for JSON null), or MISSING when the node is no object or has no such field. */
+    private static Object path(Object node, String field) {
+        return has(node, field) ? ((Map<?, ?>) node).get(field) : MISSING;
+    }
+
+    private static String asText(Object node) {
+        if (node == MISSING || node instanceof Map || node instanceof List) {
+            return "";
+        }
+        return String.valueOf(node);
+    }
+
+    private static String asText(Object node, String missingOrNull) {
+        return node == MISSING || node == null ? missingOrNull : asText(node);
     }
 }

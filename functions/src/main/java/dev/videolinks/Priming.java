@@ -61,10 +61,10 @@ final class Priming {
             var links = List.of(
                     VideoLink.of(video, signer.sign(video, Duration.ofHours(1), UrlSigner.Disposition.INLINE)),
                     VideoLink.of(video, signer.sign(video, Duration.ofHours(1), UrlSigner.Disposition.ATTACHMENT)));
-            byte[] body = Json.MAPPER.writeValueAsBytes(WebhookPayload.completed("j", "u", links, FIXED));
+            byte[] body = Json.write(WebhookPayload.completed("j", "u", links, FIXED));
             new WebhookSigner(List.of("whsec_cHJpbWluZy1wcmltaW5nLXByaW1pbmc=")).signature("msg_priming", 0, body); // dummy secret
-            ObjectEvent.parse(Json.MAPPER.readTree(EVENT.getBytes(StandardCharsets.UTF_8)));
-            Json.MAPPER.writeValueAsString(new VideoUrls.JobView("j", "completed", "u", links));
+            ObjectEvent.parse(Json.parse(EVENT.getBytes(StandardCharsets.UTF_8)));
+            Json.writeString(new VideoUrls.JobView("j", "completed", "u", links));
             Log.to(line -> { }).with("request_id", "priming").info("priming", "job_id", "j", "key", video.key());
 
             var table = new VideoTable(clients.dynamoDb(), config.table());

@@ -1,8 +1,6 @@
 package dev.videolinks;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,40 +36,39 @@ record UrlRequest(List<String> jobIds, Duration ttl, UrlSigner.Disposition dispo
             throw ApiError.badRequest("Content-Type must be application/json");
         }
         byte[] body = body(event);
-        JsonNode json;
+        Object parsed;
         try {
-            json = Json.MAPPER.readTree(body);
-        } catch (JsonProcessingException e) {
+            parsed = Json.parse(body);
+        } catch (Json.MalformedJsonException e) {
             throw ApiError.badRequest("body is not valid JSON");
         } catch (java.io.IOException e) {
             throw ApiError.badRequest("body cannot be read");
         }
-        if (json == null || !json.isObject()) {
+        if (!(parsed instanceof Map<?, ?> json)) {
             throw ApiError.badRequest("body must be a JSON object with job_ids");
         }
-        json.fieldNames().forEachRemaining(name -> {
+        json.keySet().forEach(name -> {
             if (!BATCH_FIELDS.contains(name)) {
-                throw ApiError.badRequest("unknown field '" + printable(name) + "'; expected job_ids, expires_in, disposition");
+                throw ApiError.badRequest("unknown field '" + printable((String) name) + "'; expected job_ids, expires_in, disposition");
             }
         });
-        JsonNode ids = json.get("job_ids");
-        if (ids == null || !ids.isArray()) {
+        if (!(json.get("job_ids") instanceof List<?> ids)) {
             throw ApiError.badRequest("job_ids must be an array of job ids");
         }
         if (ids.isEmpty() || ids.size() > MAX_BATCH) {
             throw ApiError.badRequest("job_ids must hold 1 to " + MAX_BATCH + " ids, got " + ids.size());
         }
         var unique = new LinkedHashSet<String>();
-        for (JsonNode id : ids) {
-            if (!id.isTextual()) {
+        for (Object id : ids) {
+            if (!(id instanceof String text)) {
                 throw ApiError.badRequest("job_ids must be strings");
             }
-            if (!unique.add(jobId(id.asText()))) {
-                throw ApiError.badRequest("job id '" + id.asText() + "' is repeated");
+            if (!unique.add(jobId(text))) {
+                throw ApiError.badRequest("job id '" + text + "' is repeated");
             }
         }
         return new UrlRequest(new ArrayList<>(unique), ttl(json.get("expires_in"), config),
-                disposition(json.hasNonNull("disposition") ? textField(json, "disposition") : null));
+                disposition(json.get("disposition") != null ? textField(json, "disposition") : null));
     }
 
     static String jobId(String value) {
@@ -91,14 +88,15 @@ record UrlRequest(List<String> jobIds, Duration ttl, UrlSigner.Disposition dispo
         return boundedTtl(Long.parseLong(value), config);
     }
 
-    private static Duration ttl(JsonNode value, Config config) {
-        if (value == null || value.isNull()) {
+    /** A JSON value: only an integer within long range (not 900.5, 1e12 or "900") is a number of seconds. */
+    private static Duration ttl(Object value, Config config) {
+        if (value == null) {
             return config.urlTtl();
         }
-        if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+        if (!(value instanceof Long seconds)) {
             throw ApiError.badRequest("expires_in must be a whole number of seconds");
         }
-        return boundedTtl(value.asLong(), config);
+        return boundedTtl(seconds, config);
     }
 
     private static Duration boundedTtl(long seconds, Config config) {
@@ -120,12 +118,11 @@ record UrlRequest(List<String> jobIds, Duration ttl, UrlSigner.Disposition dispo
         };
     }
 
-    private static String textField(JsonNode json, String name) {
-        JsonNode value = json.get(name);
-        if (!value.isTextual()) {
+    private static String textField(Map<?, ?> json, String name) {
+        if (!(json.get(name) instanceof String value)) {
             throw ApiError.badRequest(name + " must be a string");
         }
-        return value.asText();
+        return value;
     }
 
     private static byte[] body(APIGatewayV2HTTPEvent event) {

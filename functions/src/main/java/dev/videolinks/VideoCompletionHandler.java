@@ -2,7 +2,6 @@ package dev.videolinks;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -58,14 +57,14 @@ public final class VideoCompletionHandler implements RequestStreamHandler, Resou
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         Log requestLog = log.with("request_id", context.getAwsRequestId());
-        JsonNode event;
+        Object event;
         try {
-            event = Json.MAPPER.readTree(input);
+            event = Json.parse(input);
         } catch (IOException e) {
             reject(output, requestLog, "malformed JSON");
             return;
         }
-        if (event == null || !event.isObject()) {
+        if (!(event instanceof Map)) {
             reject(output, requestLog, "event is not a JSON object");
             return;
         }
@@ -74,13 +73,13 @@ public final class VideoCompletionHandler implements RequestStreamHandler, Resou
         if (!report.undelivered().isEmpty()) {
             throw new WebhookDeliveryException(report.undelivered());
         }
-        Json.MAPPER.writeValue(output, report);
+        Json.write(output, report);
     }
 
     /** An event that can never succeed: said once in the log and the answer, not retried. */
     private static void reject(OutputStream output, Log log, String reason) throws IOException {
         log.error("event.rejected", "reason", reason);
-        Json.MAPPER.writeValue(output, Map.of("rejected", List.of(reason)));
+        Json.write(output, Map.of("rejected", List.of(reason)));
     }
 
     /** Fails the invocation so that Lambda retries it and, in the end, keeps it in the failure destination. */

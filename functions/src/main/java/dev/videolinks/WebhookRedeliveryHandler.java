@@ -64,7 +64,7 @@ public final class WebhookRedeliveryHandler implements RequestStreamHandler, Res
         input.transferTo(OutputStream.nullOutputStream());
         Log runLog = log.with("request_id", context.getAwsRequestId());
         Instant deadline = clock.instant().plusMillis(context.getRemainingTimeInMillis());
-        Json.MAPPER.writeValue(output, run(deadline, runLog));
+        Json.write(output, run(deadline, runLog));
     }
 
     Report run(Instant deadline, Log runLog) {
