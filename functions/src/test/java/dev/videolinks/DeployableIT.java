@@ -32,7 +32,12 @@ class DeployableIT {
             "org/eclipse/jetty/",
             "com/standardwebhooks/",
             "org/junit/",
-            "org/yaml/snakeyaml/");
+            "org/yaml/snakeyaml/",
+            "com/fasterxml/jackson/databind/",            // the functions use jackson-core alone (see Json)
+            "com/fasterxml/jackson/annotation/");
+
+    /** The package budget: without jackson-databind it is about 11.9 MB. */
+    static final long MAX_BYTES = 12_000_000;
 
     @Test
     void lambdaZip_containsHandlersAndNothingForbidden() throws IOException {
@@ -56,5 +61,6 @@ class DeployableIT {
         assertEquals(List.of(), forbidden);
         long bytes = Files.size(ZIP);
         System.out.printf("Lambda package %s: %.1f MB, %d entries%n", ZIP, bytes / 1e6, classes.size());
+        assertTrue(bytes <= MAX_BYTES, "Lambda package is " + bytes + " bytes, more than " + MAX_BYTES);
     }
 }
