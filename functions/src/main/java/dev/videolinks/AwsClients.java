@@ -13,53 +13,76 @@ import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
- * The SDK clients, built once per environment: the URLConnection HTTP client (no Netty, no Apache), bounded
+ * Builds the SDK clients, once per environment and only those a function uses (an unused S3 client is class
+ * loading paid at every cold start): the URLConnection HTTP client (no Netty, no Apache), bounded
  * call timeouts, and the local endpoints (path-style for S3) when {@code AWS_ENDPOINT_URL_*} are set.
  */
-record AwsClients(S3Client s3, S3Presigner presigner, DynamoDbClient dynamoDb) {
+final class AwsClients {
 
-    static AwsClients create(Config config, AwsCredentialsProvider credentials) {
-        return create(config, credentials, overrides -> { });
+    private final Config config;
+    private final AwsCredentialsProvider credentials;
+    private final SdkHttpClient http;
+    private final ClientOverrideConfiguration overrides;
+    private final Region region;
+
+    AwsClients(Config config, AwsCredentialsProvider credentials) {
+        this(config, credentials, overrides -> { });
     }
 
     /** With extra client settings, e.g. an interceptor that stops every call before it is sent (priming). */
-    static AwsClients create(Config config, AwsCredentialsProvider credentials,
+    AwsClients(Config config, AwsCredentialsProvider credentials,
             java.util.function.Consumer<ClientOverrideConfiguration.Builder> extra) {
-        SdkHttpClient http = UrlConnectionHttpClient.builder()
+        this.config = config;
+        this.credentials = credentials;
+        this.http = UrlConnectionHttpClient.builder()
                 .connectionTimeout(Duration.ofSeconds(2))
                 .socketTimeout(Duration.ofSeconds(5))
                 .build();
-        var overrides = ClientOverrideConfiguration.builder()
+        var builder = ClientOverrideConfiguration.builder()
                 .apiCallTimeout(Duration.ofSeconds(10))
                 .apiCallAttemptTimeout(Duration.ofSeconds(4));
-        extra.accept(overrides);
-        var timeouts = overrides.build();
-        Region region = Region.of(config.region());
-        boolean localS3 = config.s3Endpoint() != null;
+        extra.accept(builder);
+        this.overrides = builder.build();
+        this.region = Region.of(config.region());
+    }
 
+    /** A new S3 client: path-style when {@code AWS_ENDPOINT_URL_S3} points at a local endpoint. */
+    S3Client s3() {
         var s3 = S3Client.builder()
                 .httpClient(http)
                 .region(region)
                 .credentialsProvider(credentials)
-                .overrideConfiguration(timeouts)
+                .overrideConfiguration(overrides)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                .forcePathStyle(localS3);
+                .forcePathStyle(config.s3Endpoint() != null);
+        if (config.s3Endpoint() != null) {
+            s3.endpointOverride(config.s3Endpoint());
+        }
+        return s3.build();
+    }
+
+    /** A new presigner; it signs locally and sends nothing. */
+    S3Presigner presigner() {
         var presigner = S3Presigner.builder()
                 .region(region)
                 .credentialsProvider(credentials)
-                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(localS3).build());
+                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(config.s3Endpoint() != null).build());
+        if (config.s3Endpoint() != null) {
+            presigner.endpointOverride(config.s3Endpoint());
+        }
+        return presigner.build();
+    }
+
+    /** A new DynamoDB client. */
+    DynamoDbClient dynamoDb() {
         var dynamoDb = DynamoDbClient.builder()
                 .httpClient(http)
                 .region(region)
                 .credentialsProvider(credentials)
-                .overrideConfiguration(timeouts);
-        if (localS3) {
-            s3.endpointOverride(config.s3Endpoint());
-            presigner.endpointOverride(config.s3Endpoint());
-        }
+                .overrideConfiguration(overrides);
         if (config.dynamoDbEndpoint() != null) {
             dynamoDb.endpointOverride(config.dynamoDbEndpoint());
         }
-        return new AwsClients(s3.build(), presigner.build(), dynamoDb.build());
+        return dynamoDb.build();
     }
 }

@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
  * Delivers one completed job: takes the job's lease, presigns every video, sends the signed webhook and keeps
@@ -57,11 +58,11 @@ final class JobDelivery {
      * The delivery of a function that sends webhooks, wired from its configuration: {@code backoff} is the
      * waits between attempts inside one invocation (none for the scheduled redelivery).
      */
-    static JobDelivery create(Config config, Config.Webhook settings, VideoTable table, AwsClients clients,
+    static JobDelivery create(Config config, Config.Webhook settings, VideoTable table, S3Presigner presigner,
             AwsCredentialsProvider credentials, List<Duration> backoff, Clock clock, WebhookClient.Sleeper sleeper) {
         var webhook = new WebhookClient(WebhookClient.httpClient(settings.timeout()), settings.url(),
                 new WebhookSigner(settings.secrets()), settings.timeout(), backoff, clock, sleeper);
-        return new JobDelivery(table, new UrlSigner(clients.presigner(), credentials), webhook, config.urlTtl(),
+        return new JobDelivery(table, new UrlSigner(presigner, credentials), webhook, config.urlTtl(),
                 settings.giveUpAfter(), settings.lease(), clock);
     }
 

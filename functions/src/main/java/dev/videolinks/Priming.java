@@ -48,7 +48,7 @@ final class Priming {
     static int prime(Config config) {
         var video = new Video("j", "u", 1, config.bucket(), config.prefix() + "u/j/clip.mp4", "etag", null, 1,
                 "binary/octet-stream", Map.of("k", "v"), "01", FIXED, false);
-        var clients = AwsClients.create(config, DUMMY, overrides -> overrides
+        var throwaway = new AwsClients(config, DUMMY, overrides -> overrides
                 .addExecutionInterceptor(new ExecutionInterceptor() {
                     @Override
                     public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
@@ -56,8 +56,11 @@ final class Priming {
                     }
                 })
                 .retryPolicy(RetryPolicy.none()));
+        var s3 = throwaway.s3();
+        var dynamoDb = throwaway.dynamoDb();
+        var presigner = throwaway.presigner();
         try {
-            var signer = new UrlSigner(clients.presigner(), DUMMY);
+            var signer = new UrlSigner(presigner, DUMMY);
             var links = List.of(
                     VideoLink.of(video, signer.sign(video, Duration.ofHours(1), UrlSigner.Disposition.INLINE)),
                     VideoLink.of(video, signer.sign(video, Duration.ofHours(1), UrlSigner.Disposition.ATTACHMENT)));
@@ -67,22 +70,22 @@ final class Priming {
             Json.writeString(new VideoUrls.JobView("j", "completed", "u", links));
             Log.to(line -> { }).with("request_id", "priming").info("priming", "job_id", "j", "key", video.key());
 
-            var table = new VideoTable(clients.dynamoDb(), config.table());
+            var table = new VideoTable(dynamoDb, config.table());
             return stopped(() -> table.recordVideo(video))
                     + stopped(() -> table.job("j"))
                     + stopped(() -> table.jobs(List.of("j", "k")))
                     + stopped(() -> table.beginDelivery("j", "msg_priming", 0, true, FIXED, Duration.ofSeconds(45)))
                     + stopped(() -> table.recordOutcome("j", "msg_priming", Delivery.State.DELIVERED, 1, 200, null, null, FIXED))
                     + stopped(() -> table.dueJobs(FIXED, 1))
-                    + stopped(() -> clients.dynamoDb().putItem(p -> p.tableName(config.table())
+                    + stopped(() -> dynamoDb.putItem(p -> p.tableName(config.table())
                             .item(Map.of(VideoTable.PARTITION_KEY, AttributeValue.fromS("j")))))
-                    + stopped(() -> clients.s3().headObject(h -> h.bucket(config.bucket()).key(video.key())));
+                    + stopped(() -> s3.headObject(h -> h.bucket(config.bucket()).key(video.key())));
         } catch (IOException e) {
             throw new UncheckedIOException("priming could not serialize its own sample", e);
         } finally {
-            clients.s3().close();
-            clients.dynamoDb().close();
-            clients.presigner().close();
+            s3.close();
+            dynamoDb.close();
+            presigner.close();
         }
     }
 

@@ -130,7 +130,10 @@ final class VideoCompletion {
         if (!keyTellsTheJob) {
             table.rememberJobOfKey(key, video.jobId());
         }
-        var first = new VideoTable.FirstDelivery(JobDelivery.webhookId(video.jobId(), List.of(video)), clock.instant(), lease);
+        // A video that completes its job by itself starts the delivery in the same write.
+        var first = video.videoCount() == 1
+                ? new VideoTable.FirstDelivery(JobDelivery.webhookId(video.jobId(), List.of(video)), clock.instant(), lease)
+                : null;
         var recorded = table.recordVideo(video, first);
         var outcome = new ObjectOutcome(key, recorded.changed() ? Outcome.RECORDED : Outcome.DUPLICATE, video.jobId(), null);
         return new Recorded(outcome, Optional.of(recorded.job()), recorded.leased());

@@ -39,10 +39,10 @@ public final class VideoCompletionHandler implements RequestStreamHandler, Resou
             WebhookClient.Sleeper sleeper) {
         Config config = Config.fromEnv(env);
         Config.Webhook settings = Config.Webhook.fromEnv(env);
-        var clients = AwsClients.create(config, credentials);
+        var clients = new AwsClients(config, credentials);
         var keys = new VideoKeys(config.prefix());
         var table = new VideoTable(clients.dynamoDb(), config.table());
-        var delivery = JobDelivery.create(config, settings, table, clients, credentials, WebhookClient.DEFAULT_BACKOFF,
+        var delivery = JobDelivery.create(config, settings, table, clients.presigner(), credentials, WebhookClient.DEFAULT_BACKOFF,
                 clock, sleeper);
         this.completion = new VideoCompletion(config.bucket(), keys, clients.s3(), table, delivery, settings.lease(), clock);
         this.primingConfig = config;

@@ -35,7 +35,7 @@ public final class VideoUrlHandler implements RequestHandler<APIGatewayV2HTTPEve
     VideoUrlHandler(Map<String, String> env, AwsCredentialsProvider credentials, Clock clock, Log log) {
         this.config = Config.fromEnv(env);
         this.api = Config.Api.fromEnv(env);
-        var clients = AwsClients.create(config, credentials);
+        var clients = new AwsClients(config, credentials);
         this.urls = new VideoUrls(new VideoTable(clients.dynamoDb(), config.table()),
                 new UrlSigner(clients.presigner(), credentials), clock);
         this.log = log;

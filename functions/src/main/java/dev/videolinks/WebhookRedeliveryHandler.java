@@ -46,9 +46,9 @@ public final class WebhookRedeliveryHandler implements RequestStreamHandler, Res
             WebhookClient.Sleeper sleeper) {
         Config config = Config.fromEnv(env);
         Config.Webhook settings = Config.Webhook.fromEnv(env);
-        var clients = AwsClients.create(config, credentials);
+        var clients = new AwsClients(config, credentials);
         this.table = new VideoTable(clients.dynamoDb(), config.table());
-        this.delivery = JobDelivery.create(config, settings, table, clients, credentials, List.of(), clock, sleeper);
+        this.delivery = JobDelivery.create(config, settings, table, clients.presigner(), credentials, List.of(), clock, sleeper);
         this.lease = settings.lease();
         this.primingConfig = config;
         this.attemptTimeout = settings.timeout();
