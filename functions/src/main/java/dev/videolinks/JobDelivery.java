@@ -60,7 +60,7 @@ final class JobDelivery {
      */
     static JobDelivery create(Config config, Config.Webhook settings, VideoTable table, S3Presigner presigner,
             AwsCredentialsProvider credentials, List<Duration> backoff, Clock clock, WebhookClient.Sleeper sleeper) {
-        var webhook = new WebhookClient(WebhookClient.httpClient(settings.timeout()), settings.url(),
+        var webhook = new WebhookClient(settings.url(),
                 new WebhookSigner(settings.secrets()), settings.timeout(), backoff, clock, sleeper);
         return new JobDelivery(table, new UrlSigner(presigner, credentials), webhook, config.urlTtl(),
                 settings.giveUpAfter(), settings.lease(), clock);
