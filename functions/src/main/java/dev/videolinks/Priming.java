@@ -2,11 +2,13 @@ package dev.videolinks;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.HttpsURLConnection;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -18,8 +20,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Work done once before SnapStart takes its snapshot (from the handlers' {@code beforeCheckpoint}), so that
- * every restored environment starts with the JSON mapper, the presigner, the signers and the SDK's request
- * marshallers loaded, initialized and partly compiled, instead of paying for that on its first request.
+ * every restored environment starts with the JSON mapper, the presigner, the signers, the SDK's request
+ * marshallers and the TLS context loaded, initialized and partly compiled, instead of paying for that on its first request.
  *
  * <p>It touches no network: requests go to throwaway clients whose interceptor stops each call after it is
  * marshalled and signed, before it is sent. It keeps nothing: dummy credentials, a fixed instant, results
@@ -56,6 +58,11 @@ final class Priming {
                     }
                 })
                 .retryPolicy(RetryPolicy.none()));
+        // The SDK's and the webhook's HTTPS connections use the JDK's default TLS context: set it up (trust store
+        // loaded) and load the connection classes, so that the first call after a restore does neither. Opening a
+        // connection object does not connect.
+        HttpsURLConnection.getDefaultSSLSocketFactory();
+        AwsClients.connection(URI.create("https://priming.invalid/"));
         var s3 = throwaway.s3();
         var dynamoDb = throwaway.dynamoDb();
         var presigner = throwaway.presigner();
