@@ -189,6 +189,12 @@ public final class ColdStartBenchmark {
         }
     }
 
+    /**
+     * The collector Lambda's Java runtimes use, and the one the JVM picks by itself with fewer than 2 CPUs or
+     * less than 1792 MB (as in a 1024 MB function); on this 2-core, 24 GB machine the default is G1.
+     */
+    private static final String SERIAL_GC = "-XX:+UseSerialGC";
+
     private void cold(int rounds, int warmup, List<String> machine) throws Exception {
         List<String> java = List.of(javaBin.toString(), "-cp", classpath, ColdMain.class.getName());
         // An AOT cache takes classes from jars only ("Cannot have non-empty directory in paths"): the AOT
@@ -196,7 +202,7 @@ public final class ColdStartBenchmark {
         List<String> javaJars = List.of(javaBin.toString(), "-cp", jarClasspath, ColdMain.class.getName());
         Files.deleteIfExists(AOT_CACHE);
         var training = new Target("java-aot-training", "JDK 25 training run",
-                with(javaJars, "-XX:AOTCacheOutput=" + AOT_CACHE));
+                with(javaJars, SERIAL_GC, "-XX:AOTCacheOutput=" + AOT_CACHE));
         Run trained = runOnce(training, -1, 0);
         if (!Files.isRegularFile(AOT_CACHE)) {
             throw new IllegalStateException("the training run made no AOT cache at " + AOT_CACHE);
@@ -210,10 +216,13 @@ public final class ColdStartBenchmark {
                 new Target("java", "(a) java -cp target/classes:lib/*, defaults", java),
                 new Target("python", "Python 3 + boto3", List.of(PYTHON.toString(), "bench/peers/python/cold.py")),
                 new Target("node", "Node.js + AWS SDK v3", List.of(node.toString(), "bench/peers/node/cold.mjs")),
-                new Target("java-c1", "(b) (a) + -XX:TieredStopAtLevel=1", with(java, "-XX:TieredStopAtLevel=1")),
+                new Target("java-c1", "(b) (a) + C1 only + SerialGC, as Lambda starts java25 without SnapStart",
+                        with(java, "-XX:TieredStopAtLevel=1", SERIAL_GC)),
                 new Target("java-jar", "(a) with the classes as a jar, as the AOT rows", javaJars),
-                new Target("java-aot", "(c) jars + AOT cache (JEP 483/514)", with(javaJars, aot, "-XX:AOTMode=on")),
-                new Target("java-aot-c1", "(d) jars + AOT cache + C1 only", with(javaJars, aot, "-XX:AOTMode=on", "-XX:TieredStopAtLevel=1")));
+                new Target("java-aot", "(c) jars + AOT cache (JEP 483/514/515) + SerialGC",
+                        with(javaJars, aot, "-XX:AOTMode=on", SERIAL_GC)),
+                new Target("java-aot-c1", "(d) (c) + C1 only",
+                        with(javaJars, aot, "-XX:AOTMode=on", SERIAL_GC, "-XX:TieredStopAtLevel=1")));
 
         for (int w = 0; w < warmup; w++) {
             for (Target runtime : runtimes) {
@@ -262,8 +271,9 @@ public final class ColdStartBenchmark {
         deleteTree(logs);
         Files.createDirectories(logs);
         var runtimes = List.of(
-                new Target("java", "java -cp target/classes:lib/* (defaults), ColdMain --warm: one VideoCompletionHandler",
-                        List.of(javaBin.toString(), "-cp", classpath, ColdMain.class.getName())),
+                new Target("java", "java -XX:+UseSerialGC -cp target/classes:lib/* (Lambda's collector, full tiered "
+                        + "compilation as with SnapStart), ColdMain --warm: one VideoCompletionHandler",
+                        List.of(javaBin.toString(), SERIAL_GC, "-cp", classpath, ColdMain.class.getName())),
                 new Target("python", "Python 3 + boto3, cold.py --warm", List.of(PYTHON.toString(), "bench/peers/python/cold.py")),
                 new Target("node", "Node.js + AWS SDK v3, cold.mjs --warm", List.of(node.toString(), "bench/peers/node/cold.mjs")));
 
