@@ -399,7 +399,7 @@ public final class ColdStartBenchmark {
                 What one event includes (all against S3Proxy, DynamoDB Local and the harness's receiver on loopback):
                 - java: the real VideoCompletionHandler.handleRequest on the event's bytes: parse, HeadObject, one
                   conditional PutItem that records the video and, the job having one video, also takes its delivery
-                  lease, a 1 h presigned GET URL, the Standard Webhooks-signed POST (java.net.http, kept-alive), then
+                  lease, a 1 h presigned GET URL, the Standard Webhooks-signed POST (HttpURLConnection, kept alive), then
                   one UpdateItem recording the outcome after the POST, the handler's JSON log lines and its report
                   on stdout. One DynamoDB round trip more than the peers.
                 - python, node: parse, HeadObject, one conditional PutItem, the presign, the signed POST, one JSON
