@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
+import java.net.MalformedURLException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.net.URL;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,6 +51,8 @@ final class WebhookClient {
     private static final Duration RESERVE = Duration.ofSeconds(2);
 
     private final URI url;
+    /** {@link #url} as the {@link URL} every POST opens, converted once. */
+    private final URL endpoint;
     private final WebhookSigner signer;
     private final Duration timeout;
     private final List<Duration> backoff;
@@ -57,6 +61,11 @@ final class WebhookClient {
 
     WebhookClient(URI url, WebhookSigner signer, Duration timeout, List<Duration> backoff, Clock clock, Sleeper sleeper) {
         this.url = url;
+        try {
+            this.endpoint = url.toURL();
+        } catch (MalformedURLException e) {
+            throw new IllegalArgumentException("webhook URL " + target() + " is not a URL", e);
+        }
         this.signer = signer;
         this.timeout = timeout;
         this.backoff = List.copyOf(backoff);
@@ -135,7 +144,7 @@ final class WebhookClient {
     /** One POST; every wait (connecting, each read) is bounded by {@code attemptTimeout}. */
     private Response post(String webhookId, byte[] body, Duration attemptTimeout) throws IOException {
         long timestamp = clock.instant().getEpochSecond();
-        var connection = (HttpURLConnection) url.toURL().openConnection();
+        var connection = (HttpURLConnection) endpoint.openConnection();
         int timeoutMillis = (int) attemptTimeout.toMillis();
         connection.setConnectTimeout(Math.min(timeoutMillis, (int) MAX_CONNECT_TIMEOUT.toMillis()));
         connection.setReadTimeout(timeoutMillis);
