@@ -116,6 +116,117 @@ class TemplateTest {
         });
     }
 
+    /** Keys S3 must announce, each with the Content-Type it is stored with (SPEC §2: the function decides). */
+    static final Map<String, String> VIDEO_KEYS = orderedMap(
+            "generated_videos/u1/j1/CLIP.MOV", "video/quicktime",
+            "generated_videos/u1/j1/clip.MP4", "video/mp4",
+            "generated_videos/u1/j1/render_output", "video/mp4",
+            "generated_videos/u1/j1/a b+c.webm", "video/webm",
+            "generated_videos/video_cmh3lmwiy0001ggy4xovsxj8h.mp4", "binary/octet-stream");
+    static final List<String> CREATED = List.of("ObjectCreated:Put", "ObjectCreated:Post", "ObjectCreated:Copy",
+            "ObjectCreated:CompleteMultipartUpload");
+    static final List<String> REMOVED = List.of("ObjectRemoved:Delete", "ObjectRemoved:DeleteMarkerCreated");
+
+    @Test
+    void s3Triggers_everyVideoKeyIsAnnouncedForEveryWayOfCreatingAndRemovingIt() {
+        var triggers = s3Triggers(template, "VideoCompletionFunction");
+        var keys = new VideoKeys(parameterDefault("VideoPrefix"));
+        for (var video : VIDEO_KEYS.entrySet()) {
+            for (String eventName : concat(CREATED, REMOVED)) {
+                assertTrue(triggers.stream().anyMatch(t -> t.announces(eventName, video.getKey())),
+                        eventName + " of " + video.getKey() + " never reaches the function");
+            }
+            assertTrue(keys.isCandidate(video.getKey()) && keys.isVideo(video.getKey(), video.getValue()),
+                    video.getKey() + " is announced but the function would not take it for a video");
+        }
+    }
+
+    @Test
+    void s3Triggers_onlyTheVideoPrefixIsAnnounced() {
+        var triggers = s3Triggers(template, "VideoCompletionFunction");
+
+        assertFalse(triggers.stream().anyMatch(t -> t.announces("ObjectCreated:Put", "uploads/u1/j1/clip.mp4")));
+        assertFalse(triggers.stream().anyMatch(t -> t.announces("ObjectCreated:Put", "Generated_videos/u1/j1/clip.mp4")));
+        assertFalse(triggers.stream().anyMatch(t -> t.announces("ObjectRestore:Completed", "generated_videos/u1/j1/clip.mp4")));
+    }
+
+    /** The rules below are S3's: a suffix filter on .mov never announces CLIP.MOV. */
+    @Test
+    void s3Filter_suffixRulesAreCaseSensitiveAsInS3() {
+        var movOnly = new S3Trigger(List.of("s3:ObjectCreated:*"), "generated_videos/", ".mov");
+
+        assertTrue(movOnly.announces("ObjectCreated:Copy", "generated_videos/u1/j1/clip.mov"));
+        assertFalse(movOnly.announces("ObjectCreated:Copy", "generated_videos/u1/j1/CLIP.MOV"));
+        assertFalse(movOnly.announces("ObjectRemoved:Delete", "generated_videos/u1/j1/clip.mov"));
+    }
+
+    /**
+     * One S3 event configuration as S3 evaluates it: event types match exactly or by a trailing {@code *}
+     * wildcard; the key must start with the prefix and end with the suffix, both compared case-sensitively.
+     */
+    record S3Trigger(List<String> events, String prefix, String suffix) {
+        boolean announces(String eventName, String key) {
+            String type = "s3:" + eventName;
+            boolean typeMatches = events.stream().anyMatch(pattern -> pattern.endsWith("*")
+                    ? type.startsWith(pattern.substring(0, pattern.length() - 1)) : type.equals(pattern));
+            return typeMatches && key.startsWith(prefix) && key.endsWith(suffix);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    List<S3Trigger> s3Triggers(Template template, String functionId) {
+        var events = (Map<String, Map<String, Object>>) template.resourceProperties(functionId).get("Events");
+        var triggers = new ArrayList<S3Trigger>();
+        for (var event : events.values()) {
+            if (!"S3".equals(event.get("Type"))) {
+                continue;
+            }
+            var properties = (Map<String, Object>) event.get("Properties");
+            Object types = properties.get("Events");
+            String prefix = "";
+            String suffix = "";
+            var filter = (Map<String, Map<String, List<Map<String, Object>>>>) properties.getOrDefault("Filter", Map.of());
+            for (var rule : filter.getOrDefault("S3Key", Map.of()).getOrDefault("Rules", List.of())) {
+                String value = resolve(rule.get("Value"));
+                if ("prefix".equals(rule.get("Name"))) {
+                    prefix = value;
+                } else {
+                    suffix = value;
+                }
+            }
+            triggers.add(new S3Trigger(types instanceof List<?> list ? list.stream().map(String::valueOf).toList()
+                    : List.of(String.valueOf(types)), prefix, suffix));
+        }
+        return triggers;
+    }
+
+    @SuppressWarnings("unchecked")
+    String resolve(Object value) {
+        if (value instanceof Map<?, ?> ref && ref.containsKey("Ref")) {
+            return parameterDefault((String) ref.get("Ref"));
+        }
+        return String.valueOf(value);
+    }
+
+    @SuppressWarnings("unchecked")
+    String parameterDefault(String parameter) {
+        return String.valueOf(((Map<String, Object>) template.section("Parameters").get(parameter)).get("Default"));
+    }
+
+    static Map<String, String> orderedMap(String... pairs) {
+        var map = new LinkedHashMap<String, String>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            map.put(pairs[i], pairs[i + 1]);
+        }
+        return map;
+    }
+
+    static List<String> concat(List<String> a, List<String> b) {
+        var all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
     @Test
     void resourceGraph_hasNoCycle() {
         assertEquals(List.of(), cycle(dependencies(withGlobals(template))));
