@@ -48,14 +48,6 @@ public record Config(
             secrets = List.copyOf(secrets);
         }
 
-        /**
-         * How long one sender holds a job before another may send it: a whole in-invocation series (three
-         * attempts and their backoff) with room to spare.
-         */
-        public Duration lease() {
-            return timeout.plus(timeout).plus(timeout).plusSeconds(15); // not multipliedBy: it loads BigDecimal
-        }
-
         public static Webhook fromEnv(Map<String, String> env) {
             var reader = new Reader(env);
             URI url = reader.httpUrl("WEBHOOK_URL");

@@ -2,19 +2,21 @@ package dev.videolinks;
 
 import java.util.Comparator;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 
-/** A job as the table keeps it: its videos (in key order) and the state of its webhook delivery. */
-record Job(String jobId, List<Video> videos, Optional<Delivery> delivery) {
+/**
+ * A job as the table keeps it: its owner (fixed by the first video that names one), the videos in the bucket now
+ * (in key order; a removed or moved video leaves the job), a revision that grows with every change to them, and
+ * the state of its webhook delivery.
+ */
+record Job(String jobId, String owner, long revision, List<Video> videos, Optional<Delivery> delivery) {
 
     Job {
         videos = videos.stream().sorted(Comparator.comparing(Video::key)).toList();
     }
 
-    /** The videos still in the bucket. */
-    List<Video> currentVideos() {
-        return videos.stream().filter(video -> !video.removed()).toList();
+    Optional<Video> video(String key) {
+        return videos.stream().filter(video -> video.key().equals(key)).findFirst();
     }
 
     /** How many videos the job announced (the largest {@code video-count} among them). */
@@ -23,11 +25,10 @@ record Job(String jobId, List<Video> videos, Optional<Delivery> delivery) {
     }
 
     boolean isComplete() {
-        return currentVideos().size() >= expectedVideos();
+        return !videos.isEmpty() && videos.size() >= expectedVideos();
     }
 
-    /** The owner: the first user id any of its videos names, or null. */
     String userId() {
-        return videos.stream().map(Video::userId).filter(Objects::nonNull).findFirst().orElse(null);
+        return owner;
     }
 }

@@ -13,9 +13,14 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
- * Delivers one completed job: takes the job's lease, presigns every video, sends the signed webhook and keeps
- * the delivery state in the table. The completion function calls {@link #deliver}; the scheduled redelivery
- * calls {@link #redeliver} for deliveries that are due, until the give-up window closes.
+ * Delivers one completed job: takes the job's lease, presigns every video, sends the signed webhook and records
+ * the outcome in the {@link DeliveryLedger}. The completion function calls {@link #deliver}; the scheduled
+ * redelivery calls {@link #redeliver} for deliveries that are due, until the give-up window closes.
+ *
+ * <p>A job's webhook carries all its videos. It is sent when the job becomes complete, and again whenever the set
+ * of its videos changes (one added, one replaced by a new version) under a new webhook id; a set that changes
+ * while another is being sent waits and is sent after it, so a burst of changes makes two webhooks, not one per
+ * change. Duplicates, stale events and removals send nothing.
  */
 final class JobDelivery {
 
@@ -35,22 +40,31 @@ final class JobDelivery {
     static final List<Duration> SCHEDULE = List.of(Duration.ofSeconds(5), Duration.ofMinutes(5), Duration.ofMinutes(35),
             Duration.ofMinutes(155), Duration.ofMinutes(455), Duration.ofMinutes(1055));
 
+    /**
+     * A lease lasts until the invocation that took it ends, and this much longer (clock skew between hosts):
+     * Lambda stops an invocation at its deadline, so no attempt series, whatever its timeouts, backoff,
+     * Retry-After waits or resent POSTs add up to, can outlive its lease.
+     */
+    static final Duration LEASE_MARGIN = Duration.ofSeconds(15);
+    /** Sets of videos that changed while this invocation tried to send them are read again this many times. */
+    private static final int MAX_ROUNDS = 3;
+
+    private final DeliveryLedger ledger;
     private final VideoTable table;
     private final UrlSigner signer;
     private final WebhookClient webhook;
     private final Duration urlTtl;
     private final Duration giveUpAfter;
-    private final Duration lease;
     private final Clock clock;
 
-    JobDelivery(VideoTable table, UrlSigner signer, WebhookClient webhook, Duration urlTtl, Duration giveUpAfter,
-            Duration lease, Clock clock) {
+    JobDelivery(DeliveryLedger ledger, VideoTable table, UrlSigner signer, WebhookClient webhook, Duration urlTtl,
+            Duration giveUpAfter, Clock clock) {
+        this.ledger = ledger;
         this.table = table;
         this.signer = signer;
         this.webhook = webhook;
         this.urlTtl = urlTtl;
         this.giveUpAfter = giveUpAfter;
-        this.lease = lease;
         this.clock = clock;
     }
 
@@ -58,116 +72,147 @@ final class JobDelivery {
      * The delivery of a function that sends webhooks, wired from its configuration: {@code backoff} is the
      * waits between attempts inside one invocation (none for the scheduled redelivery).
      */
-    static JobDelivery create(Config config, Config.Webhook settings, VideoTable table, S3Presigner presigner,
-            AwsCredentialsProvider credentials, List<Duration> backoff, Clock clock, WebhookClient.Sleeper sleeper) {
+    static JobDelivery create(Config config, Config.Webhook settings, VideoTable table, DeliveryLedger ledger,
+            S3Presigner presigner, AwsCredentialsProvider credentials, List<Duration> backoff, Clock clock,
+            WebhookClient.Sleeper sleeper) {
         var webhook = new WebhookClient(settings.url(),
                 new WebhookSigner(settings.secrets()), settings.timeout(), backoff, clock, sleeper);
-        return new JobDelivery(table, new UrlSigner(presigner, credentials), webhook, config.urlTtl(),
-                settings.giveUpAfter(), settings.lease(), clock);
+        return new JobDelivery(ledger, table, new UrlSigner(presigner, credentials), webhook, config.urlTtl(),
+                settings.giveUpAfter(), clock);
+    }
+
+    /** The end of a lease taken by an invocation that must end by {@code deadline}. */
+    static Instant leaseUntil(Instant deadline) {
+        return Instant.ofEpochSecond(deadline.plus(LEASE_MARGIN).getEpochSecond() + 1);
     }
 
     /**
-     * The first delivery of a completed job, or a repeat of it after a duplicate event or a Lambda retry.
-     * {@code leased}: the write that recorded the job's only video already took the lease for it.
+     * The delivery of a completed job's videos, or a repeat of it after a duplicate event or a Lambda retry.
+     * {@code lease}: the one the write that recorded the job's only video took, or null.
      */
-    Result deliver(Job job, boolean leased, Instant deadline, Log log) {
-        List<Video> videos = job.currentVideos();
-        String webhookId = webhookId(job.jobId(), videos);
-        var existing = job.delivery().filter(d -> d.webhookId().equals(webhookId));
-        if (leased && existing.isPresent()) {
-            return send(job.jobId(), job.userId(), videos, webhookId, 0, existing.get().firstAttemptAt(), deadline, log, true);
+    Result deliver(Job job, DeliveryLedger.Lease lease, Instant deadline, Log log) {
+        String webhookId = webhookId(job.jobId(), job.videos());
+        if (lease != null && job.delivery().map(Delivery::webhookId).orElse("").equals(webhookId)) {
+            return send(job, webhookId, lease, deadline, log, true);
         }
-        if (existing.isPresent() && existing.get().isSettled(webhookId)) {
-            log.info("webhook.already_settled", "job_id", job.jobId(), "webhook_id", webhookId, "state", existing.get().state());
-            return settled(job.jobId(), webhookId, existing.get());
+        for (int round = 0; round < MAX_ROUNDS; round++) {
+            var started = ledger.begin(job, webhookId, clock.instant(), leaseUntil(deadline));
+            Job now = started.job();
+            switch (started.start()) {
+                case ACQUIRED -> {
+                    return send(now, webhookId, started.lease(), deadline, log, true);
+                }
+                case SETTLED -> {
+                    Delivery settled = now.delivery().orElseThrow();
+                    log.info("webhook.already_settled", "job_id", job.jobId(), "webhook_id", webhookId, "state", settled.state());
+                    return new Result(job.jobId(), webhookId, settled.state(), settled.attempts(), settled.lastStatus(),
+                            null, true, false);
+                }
+                case SENDING_ELSEWHERE -> {
+                    // Another instance is sending this very webhook; if it fails, the delivery is due when its lease ends.
+                    log.info("webhook.leased_elsewhere", "job_id", job.jobId(), "webhook_id", webhookId);
+                    return pending(job.jobId(), webhookId);
+                }
+                case QUEUED -> {
+                    log.info("webhook.queued", "job_id", job.jobId(), "webhook_id", webhookId,
+                            "reason", "an earlier set of the job's videos is being sent; this one follows it");
+                    return pending(job.jobId(), webhookId);
+                }
+                case STALE -> {
+                    if (!now.isComplete()) {
+                        log.info("job.waiting", "job_id", job.jobId(), "videos", now.videos().size(),
+                                "expected", now.expectedVideos());
+                        return pending(job.jobId(), webhookId);
+                    }
+                    job = now;
+                    webhookId = webhookId(job.jobId(), job.videos());
+                }
+            }
         }
-        int previousAttempts = existing.map(Delivery::attempts).orElse(0);
-        Instant now = clock.instant();
-        switch (table.beginDelivery(job.jobId(), webhookId, previousAttempts, existing.isEmpty(), now, lease)) {
-            case ACQUIRED -> { }
-            case SETTLED -> {
-                log.info("webhook.already_settled", "job_id", job.jobId(), "webhook_id", webhookId);
-                return new Result(job.jobId(), webhookId, Delivery.State.DELIVERED, previousAttempts, null, null, true, false);
-            }
-            case HELD_FOR_SAME_ID -> {
-                // Another instance is sending this very webhook; if it fails, the delivery is due when its lease ends.
-                log.info("webhook.leased_elsewhere", "job_id", job.jobId(), "webhook_id", webhookId);
-                return new Result(job.jobId(), webhookId, Delivery.State.PENDING, previousAttempts, null, null, false, false);
-            }
-            case HELD_FOR_OTHER_ID -> {
-                log.warn("webhook.waiting_for_lease", "job_id", job.jobId(), "webhook_id", webhookId,
-                        "reason", "an older version of the job is being delivered");
-                return new Result(job.jobId(), webhookId, Delivery.State.PENDING, previousAttempts, null,
-                        "an older version of the job is being delivered", false, true);
-            }
-        }
-        Instant firstAttempt = existing.map(Delivery::firstAttemptAt).filter(t -> t != null).orElse(now);
-        return send(job.jobId(), job.userId(), videos, webhookId, previousAttempts, firstAttempt, deadline, log, true);
+        throw new IllegalStateException("the videos of job " + job.jobId() + " kept changing while it was delivered");
     }
 
     /**
-     * A due delivery, leased by the caller: sent again with freshly signed URLs under the same webhook id, or
-     * abandoned once the give-up window has passed.
+     * A due delivery, leased by the caller: sent again with freshly signed URLs, for the job's videos as they are
+     * now (under their webhook id), or abandoned once the give-up window has passed.
      */
     Result redeliver(Job job, Instant deadline, Log log) {
         Delivery delivery = job.delivery().orElseThrow();
-        List<Video> videos = job.currentVideos();
+        var lease = new DeliveryLedger.Lease(delivery.leaseToken(), delivery.leaseUntil());
         Instant now = clock.instant();
-        Instant firstAttempt = delivery.firstAttemptAt() == null ? now : delivery.firstAttemptAt();
-        if (videos.isEmpty() || !delivery.webhookId().equals(webhookId(job.jobId(), videos))) {
-            // Every video was removed, or a newer version replaced one: that version is delivered on its own.
-            table.abandon(job.jobId(), delivery.webhookId(), "superseded: the job's videos changed", now);
+        if (!job.isComplete()) {
+            // Every video was removed, or the job announced more since: nothing complete to send now.
+            ledger.abandon(job.jobId(), delivery.webhookId(), lease, "superseded: the job is no longer complete", now);
             log.info("webhook.superseded", "job_id", job.jobId(), "webhook_id", delivery.webhookId());
             return new Result(job.jobId(), delivery.webhookId(), Delivery.State.ABANDONED, delivery.attempts(), null,
                     "superseded", false, false);
         }
+        String webhookId = webhookId(job.jobId(), job.videos());
+        if (!webhookId.equals(delivery.webhookId())) {
+            if (!ledger.retarget(job.jobId(), lease, delivery.webhookId(), webhookId, now)) {
+                return pending(job.jobId(), webhookId);
+            }
+            log.info("webhook.retargeted", "job_id", job.jobId(), "from_webhook_id", delivery.webhookId(),
+                    "webhook_id", webhookId, "reason", "the job's videos changed since the delivery was due");
+            return send(table.job(job.jobId()).orElseThrow(), webhookId, lease, deadline, log, false);
+        }
+        Instant firstAttempt = delivery.firstAttemptAt() == null ? now : delivery.firstAttemptAt();
         if (!now.isBefore(firstAttempt.plus(giveUpAfter))) {
             String reason = "gave up after " + giveUpAfter + " and " + delivery.attempts() + " attempts; last: "
                     + (delivery.lastError() != null ? delivery.lastError() : "status " + delivery.lastStatus());
-            if (table.abandon(job.jobId(), delivery.webhookId(), reason, now)) {
-                log.error("webhook.abandoned", "job_id", job.jobId(), "webhook_id", delivery.webhookId(),
+            if (ledger.abandon(job.jobId(), webhookId, lease, reason, now)) {
+                log.error("webhook.abandoned", "job_id", job.jobId(), "webhook_id", webhookId,
                         "attempts", delivery.attempts(), "reason", reason, "target", webhook.target());
                 log.metric("AbandonedDeliveries", 1, "job_id", job.jobId());
             }
-            return new Result(job.jobId(), delivery.webhookId(), Delivery.State.ABANDONED, delivery.attempts(),
+            return new Result(job.jobId(), webhookId, Delivery.State.ABANDONED, delivery.attempts(),
                     delivery.lastStatus(), reason, false, false);
         }
-        return send(job.jobId(), job.userId(), videos, delivery.webhookId(), delivery.attempts(), firstAttempt, deadline,
-                log, false);
+        return send(job, webhookId, lease, deadline, log, false);
     }
 
-    private Result send(String jobId, String userId, List<Video> videos, String webhookId, int previousAttempts,
-            Instant firstAttempt, Instant deadline, Log log, boolean retryByLambda) {
-        List<VideoLink> links = videos.stream()
+    /** Sends the job's webhook under the caller's lease and records what the receiver said, if the lease still holds. */
+    private Result send(Job job, String webhookId, DeliveryLedger.Lease lease, Instant deadline, Log log,
+            boolean retryByLambda) {
+        Delivery before = job.delivery().orElseThrow();
+        List<VideoLink> links = job.videos().stream()
                 .map(video -> VideoLink.of(video, signer.sign(video, urlTtl, UrlSigner.Disposition.INLINE)))
                 .toList();
-        byte[] body = body(WebhookPayload.completed(jobId, userId, links, clock.instant()));
+        byte[] body = Json.write(WebhookPayload.completed(job.jobId(), job.owner(), links, clock.instant()));
         WebhookClient.Outcome outcome = webhook.send(webhookId, body, deadline);
 
-        int attempts = previousAttempts + outcome.attempts();
+        int attempts = before.attempts() + outcome.attempts();
         Instant now = clock.instant();
         Delivery.State state = switch (outcome.result()) {
             case DELIVERED -> Delivery.State.DELIVERED;
             case GONE -> Delivery.State.ABANDONED;
             case RETRYABLE, REJECTED -> Delivery.State.FAILED;
         };
+        Instant firstAttempt = before.firstAttemptAt() == null ? now : before.firstAttemptAt();
         Instant next = state == Delivery.State.FAILED ? nextAttempt(firstAttempt, now, outcome.retryAfter(), giveUpAfter) : null;
-        table.recordOutcome(jobId, webhookId, state, attempts, outcome.lastStatus(), outcome.lastError(), next, now);
+        boolean recorded = ledger.recordOutcome(job.jobId(), new DeliveryLedger.Outcome(webhookId, lease, state,
+                outcome.attempts(), outcome.lastStatus(), outcome.lastError(), next), now);
 
-        Object[] fields = {"job_id", jobId, "webhook_id", webhookId, "state", state, "attempts", attempts,
+        Object[] fields = {"job_id", job.jobId(), "webhook_id", webhookId, "state", state, "attempts", attempts,
                 "last_status", outcome.lastStatus(), "last_error", outcome.lastError(),
-                "next_attempt_at", next, "target", webhook.target(), "keys", videos.stream().map(Video::key).toList()};
+                "next_attempt_at", next, "target", webhook.target(), "keys", job.videos().stream().map(Video::key).toList()};
+        if (!recorded) {
+            // The lease was taken over, or a newer set of videos replaced this webhook: their sender owns the state.
+            log.warn("webhook.outcome_not_recorded", fields);
+            ledger.release(job.jobId(), lease, now);
+            return new Result(job.jobId(), webhookId, state, attempts, outcome.lastStatus(), outcome.lastError(), false, false);
+        }
         switch (state) {
             case DELIVERED -> log.info("webhook.delivered", fields);
             case ABANDONED -> log.error("webhook.gone", fields);
             default -> log.error("webhook.failed", fields);
         }
-        return new Result(jobId, webhookId, state, attempts, outcome.lastStatus(), outcome.lastError(), false,
+        return new Result(job.jobId(), webhookId, state, attempts, outcome.lastStatus(), outcome.lastError(), false,
                 retryByLambda && state == Delivery.State.FAILED);
     }
 
-    private static Result settled(String jobId, String webhookId, Delivery delivery) {
-        return new Result(jobId, webhookId, delivery.state(), delivery.attempts(), delivery.lastStatus(), null, true, false);
+    private static Result pending(String jobId, String webhookId) {
+        return new Result(jobId, webhookId, Delivery.State.PENDING, 0, null, null, false, false);
     }
 
     /**
@@ -201,9 +246,5 @@ final class JobDelivery {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
-    }
-
-    private static byte[] body(WebhookPayload payload) {
-        return Json.write(payload);
     }
 }

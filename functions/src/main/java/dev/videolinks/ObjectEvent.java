@@ -8,11 +8,46 @@ import java.util.Map;
 
 /**
  * One object change, read from an S3 notification record or an EventBridge "Object Created"/"Object Deleted"
- * event. The key is decoded here, exactly once.
+ * event. The key is decoded here, exactly once; the version id is null in an unversioned bucket; the sequencer
+ * is in {@link #sequencer(String) comparable form}, or null.
  */
 record ObjectEvent(Kind kind, String bucket, String key, String eTag, String versionId, String sequencer) {
 
-    enum Kind { CREATED, REMOVED }
+    /**
+     * CREATED: a new object or version. DELETED: the object (unversioned bucket) or the version {@code versionId}
+     * is gone. DELETE_MARKER: a versioned key now answers 404, its versions remain.
+     */
+    enum Kind {
+        CREATED, DELETED, DELETE_MARKER;
+
+        boolean isRemoval() {
+            return this != CREATED;
+        }
+    }
+
+    /** Width of a sequencer in comparable form: S3's are 16 to 18 hexadecimal digits. */
+    static final int SEQUENCER_WIDTH = 24;
+
+    ObjectEvent {
+        versionId = versionId == null || versionId.isEmpty() || versionId.equals("null") ? null : versionId;
+        sequencer = sequencer(sequencer);
+    }
+
+    /**
+     * S3 orders the events of one key by their sequencers compared as hexadecimal strings right-padded with zeros
+     * to the same length. Padded here to one width in upper case, they compare as plain strings, in Java and in
+     * DynamoDB conditions alike. Null when absent or not a sequencer (then nothing is ordered by it).
+     */
+    static String sequencer(String raw) {
+        if (raw == null || raw.isEmpty() || raw.length() > SEQUENCER_WIDTH || !raw.chars().allMatch(ObjectEvent::isHex)) {
+            return null;
+        }
+        return (raw.toUpperCase(java.util.Locale.ROOT) + "0".repeat(SEQUENCER_WIDTH)).substring(0, SEQUENCER_WIDTH);
+    }
+
+    private static boolean isHex(int c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    }
 
     /** What came in: the object changes it names, and a reason for each part that could not be read. */
     record Batch(List<ObjectEvent> objects, List<String> rejected) {}
@@ -44,7 +79,8 @@ record ObjectEvent(Kind kind, String bucket, String key, String eTag, String ver
         for (Object record : list) {
             String name = asText(path(record, "eventName"));
             Kind kind = name.startsWith("ObjectCreated:") ? Kind.CREATED
-                    : name.startsWith("ObjectRemoved:") ? Kind.REMOVED : null;
+                    : name.equals("ObjectRemoved:DeleteMarkerCreated") ? Kind.DELETE_MARKER
+                    : name.startsWith("ObjectRemoved:") ? Kind.DELETED : null;
             Object object = path(path(record, "s3"), "object");
             String bucket = asText(path(path(path(record, "s3"), "bucket"), "name"), "");
             String rawKey = asText(path(object, "key"), "");
@@ -68,12 +104,13 @@ record ObjectEvent(Kind kind, String bucket, String key, String eTag, String ver
 
     private static Batch fromEventBridge(Object event) {
         String type = asText(path(event, "detail-type"));
+        Object detail = path(event, "detail");
         Kind kind = switch (type) {
             case "Object Created" -> Kind.CREATED;
-            case "Object Deleted" -> Kind.REMOVED;
+            case "Object Deleted" -> "Delete Marker Created".equals(asText(path(detail, "deletion-type")))
+                    ? Kind.DELETE_MARKER : Kind.DELETED;
             default -> null;
         };
-        Object detail = path(event, "detail");
         String bucket = asText(path(path(detail, "bucket"), "name"), "");
         String key = asText(path(path(detail, "object"), "key"), "");
         if (kind == null) {

@@ -16,7 +16,6 @@ import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.retry.RetryPolicy;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Work done once before SnapStart takes its snapshot (from the handlers' {@code beforeCheckpoint}), so that
@@ -49,7 +48,7 @@ final class Priming {
     /** Primes; answers how many SDK calls were marshalled and signed and then stopped before sending. */
     static int prime(Config config) {
         var video = new Video("j", "u", 1, config.bucket(), config.prefix() + "u/j/clip.mp4", "etag", null, 1,
-                "binary/octet-stream", Map.of("k", "v"), "01", FIXED, false);
+                "binary/octet-stream", Map.of("k", "v"), ObjectEvent.sequencer("01"), FIXED);
         var throwaway = new AwsClients(config, DUMMY, overrides -> overrides
                 .addExecutionInterceptor(new ExecutionInterceptor() {
                     @Override
@@ -78,14 +77,17 @@ final class Priming {
             Log.to(line -> { }).with("request_id", "priming").info("priming", "job_id", "j", "key", video.key());
 
             var table = new VideoTable(dynamoDb, config.table());
+            var ledger = new DeliveryLedger(dynamoDb, config.table());
+            var job = new Job("j", "u", 1, List.of(video), java.util.Optional.empty());
+            var lease = new DeliveryLedger.Lease(1, FIXED.plusSeconds(75));
             return stopped(() -> table.recordVideo(video))
+                    + stopped(() -> new KeyIndex(dynamoDb, config.table()).claim(video))
                     + stopped(() -> table.job("j"))
                     + stopped(() -> table.jobs(List.of("j", "k")))
-                    + stopped(() -> table.beginDelivery("j", "msg_priming", 0, true, FIXED, Duration.ofSeconds(45)))
-                    + stopped(() -> table.recordOutcome("j", "msg_priming", Delivery.State.DELIVERED, 1, 200, null, null, FIXED))
-                    + stopped(() -> table.dueJobs(FIXED, 1))
-                    + stopped(() -> dynamoDb.putItem(p -> p.tableName(config.table())
-                            .item(Map.of(VideoTable.PARTITION_KEY, AttributeValue.fromS("j")))))
+                    + stopped(() -> ledger.begin(job, "msg_priming", FIXED, FIXED.plusSeconds(75)))
+                    + stopped(() -> ledger.recordOutcome("j", new DeliveryLedger.Outcome("msg_priming", lease,
+                            Delivery.State.DELIVERED, 1, 200, null, null), FIXED))
+                    + stopped(() -> ledger.dueJobs(FIXED, 1))
                     + stopped(() -> s3.headObject(h -> h.bucket(config.bucket()).key(video.key())));
         } catch (IOException e) {
             throw new UncheckedIOException("priming could not serialize its own sample", e);

@@ -3,7 +3,10 @@ package dev.videolinks;
 import java.time.Instant;
 import java.util.Map;
 
-/** One recorded version of a video object, as the table keeps it. */
+/**
+ * One recorded version of a video object. {@code userId} is the owner the video names (its folder or metadata)
+ * when it comes from S3, and the job's owner when it is read back from the table.
+ */
 record Video(
         String jobId,
         String userId,
@@ -16,8 +19,7 @@ record Video(
         String contentType,
         Map<String, String> metadata,
         String sequencer,
-        Instant recordedAt,
-        boolean removed) {
+        Instant recordedAt) {
 
     Video {
         metadata = Map.copyOf(metadata);

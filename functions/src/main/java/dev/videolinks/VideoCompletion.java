@@ -1,11 +1,9 @@
 package dev.videolinks;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,15 +13,38 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
- * What happens when objects land or go: every record is looked at, every video recorded once, every removal
- * marked, and every job that has all its videos gets its webhook.
+ * What happens when objects land or go: every record is looked at, every video recorded once in the job it
+ * names, every removal applied to the job that holds the key, and every job that has all its videos gets its
+ * webhook.
  */
 final class VideoCompletion {
 
-    enum Outcome { RECORDED, DUPLICATE, REMOVED, IGNORED, SKIPPED }
+    /** What became of one object, and the log line that says so. */
+    enum Outcome {
+        RECORDED("video.recorded", false),
+        DUPLICATE("video.duplicate", false),
+        STALE("video.stale", false),
+        REMOVED("video.removed", false),
+        IGNORED("video.ignored", false),
+        SKIPPED("video.skipped", true),
+        OWNER_CONFLICT("video.owner_conflict", true),
+        TOO_MANY_VIDEOS("job.too_many_videos", true);
 
-    /** What became of one object. */
-    record ObjectOutcome(String key, Outcome outcome, String jobId, String reason) {}
+        final String event;
+        final boolean error;
+
+        Outcome(String event, boolean error) {
+            this.event = event;
+            this.error = error;
+        }
+    }
+
+    /** What became of one object. {@code owner} and {@code claimedOwner} only for an owner conflict. */
+    record ObjectOutcome(String key, Outcome outcome, String jobId, String reason, String owner, String claimedOwner) {
+        ObjectOutcome(String key, Outcome outcome, String jobId, String reason) {
+            this(key, outcome, jobId, reason, null, null);
+        }
+    }
 
     /** What one invocation did: per object, then per job delivered or attempted. */
     record Report(List<ObjectOutcome> objects, List<JobDelivery.Result> deliveries, List<String> rejected) {
@@ -39,18 +60,18 @@ final class VideoCompletion {
     private final VideoKeys keys;
     private final S3Client s3;
     private final VideoTable table;
+    private final KeyIndex keyIndex;
     private final JobDelivery delivery;
-    private final Duration lease;
     private final Clock clock;
 
-    VideoCompletion(String bucket, VideoKeys keys, S3Client s3, VideoTable table, JobDelivery delivery, Duration lease,
+    VideoCompletion(String bucket, VideoKeys keys, S3Client s3, VideoTable table, KeyIndex keyIndex, JobDelivery delivery,
             Clock clock) {
         this.bucket = bucket;
         this.keys = keys;
         this.s3 = s3;
         this.table = table;
+        this.keyIndex = keyIndex;
         this.delivery = delivery;
-        this.lease = lease;
         this.clock = clock;
     }
 
@@ -58,96 +79,147 @@ final class VideoCompletion {
         batch.rejected().forEach(reason -> log.error("event.rejected", "reason", reason));
         var outcomes = new ArrayList<ObjectOutcome>();
         var recordedJobs = new LinkedHashMap<String, Job>();
-        var leasedJobs = new HashSet<String>();
+        var leases = new HashMap<String, DeliveryLedger.Lease>();
         for (ObjectEvent event : batch.objects()) {
             ObjectOutcome outcome;
             if (!event.bucket().equals(bucket)) {
                 outcome = skipped(event.key(), "bucket '" + event.bucket() + "' is not VIDEO_BUCKET");
             } else if (!keys.isCandidate(event.key())) {
                 outcome = new ObjectOutcome(event.key(), Outcome.IGNORED, null, "outside the video prefix");
-            } else if (event.kind() == ObjectEvent.Kind.REMOVED) {
+            } else if (event.kind().isRemoval()) {
                 outcome = remove(event);
             } else {
-                var recorded = record(event);
+                var recorded = record(event, deadline, log);
                 outcome = recorded.outcome();
                 recorded.job().ifPresent(job -> recordedJobs.put(job.jobId(), job));
-                if (recorded.leased()) {
-                    leasedJobs.add(outcome.jobId());
+                if (recorded.lease() != null) {
+                    leases.put(outcome.jobId(), recorded.lease());
                 }
             }
             outcomes.add(outcome);
-            String name = "video." + outcome.outcome().name().toLowerCase();
-            switch (outcome.outcome()) {
-                case SKIPPED -> log.error(name, "key", outcome.key(), "reason", outcome.reason());
-                case IGNORED -> log.info(name, "key", outcome.key(), "reason", outcome.reason());
-                default -> log.info(name, "job_id", outcome.jobId(), "key", outcome.key());
+            Object[] fields = {"job_id", outcome.jobId(), "key", outcome.key(), "reason", outcome.reason(),
+                    "owner", outcome.owner(), "claimed_owner", outcome.claimedOwner()};
+            if (outcome.outcome().error) {
+                log.error(outcome.outcome().event, fields);
+            } else {
+                log.info(outcome.outcome().event, fields);
             }
         }
 
         var deliveries = new ArrayList<JobDelivery.Result>();
         for (Job job : recordedJobs.values()) {
             if (!job.isComplete()) {
-                log.info("job.waiting", "job_id", job.jobId(), "videos", job.currentVideos().size(),
+                log.info("job.waiting", "job_id", job.jobId(), "videos", job.videos().size(),
                         "expected", job.expectedVideos());
                 continue;
             }
-            deliveries.add(delivery.deliver(job, leasedJobs.contains(job.jobId()), deadline, log));
+            deliveries.add(delivery.deliver(job, leases.get(job.jobId()), deadline, log));
         }
         return new Report(outcomes, deliveries, batch.rejected());
     }
 
-    private record Recorded(ObjectOutcome outcome, Optional<Job> job, boolean leased) {}
+    /** An object's outcome; the job to deliver when it was recorded (or already was); the lease its write took. */
+    private record Recorded(ObjectOutcome outcome, Optional<Job> job, DeliveryLedger.Lease lease) {
+        static Recorded only(ObjectOutcome outcome) {
+            return new Recorded(outcome, Optional.empty(), null);
+        }
+    }
 
-    private Recorded record(ObjectEvent event) {
+    private Recorded record(ObjectEvent event, Instant deadline, Log log) {
         String key = event.key();
         HeadObjectResponse head;
         try {
             head = s3.headObject(h -> h.bucket(bucket).key(key).versionId(event.versionId()));
         } catch (S3Exception e) {
             if (e.statusCode() == 404) {
-                return new Recorded(skipped(key, "object is gone"), Optional.empty(), false);
+                return Recorded.only(skipped(key, "object is gone"));
             }
             if (e.statusCode() == 400) {
                 // A key S3 refuses (a NUL, more than 1024 bytes) stays refused: retrying cannot help.
-                return new Recorded(skipped(key, "key is not valid for S3 (HeadObject answered 400)"), Optional.empty(), false);
+                return Recorded.only(skipped(key, "key is not valid for S3 (HeadObject answered 400)"));
             }
             throw e;
         }
         if (!keys.isVideo(key, head.contentType())) {
-            return new Recorded(new ObjectOutcome(key, Outcome.IGNORED, null, "not a video"), Optional.empty(), false);
+            return Recorded.only(new ObjectOutcome(key, Outcome.IGNORED, null, "not a video"));
+        }
+        if (VideoKeys.hasDotSegment(key)) {
+            return Recorded.only(skipped(key, "a '.' or '..' path segment: browsers rewrite it, so no signed URL"
+                    + " for this key can play; rename the object"));
         }
         var located = keys.locate(key, head.metadata());
         if (located.isRejected()) {
-            return new Recorded(skipped(key, located.rejection()), Optional.empty(), false);
+            return Recorded.only(skipped(key, located.rejection()));
         }
-        Map<String, String> metadata = new HashMap<>(head.metadata());
-        CONTROL_METADATA.forEach(metadata::remove);
-        var video = new Video(located.jobId(), located.userId(), located.videoCount(), bucket, key,
-                unquote(head.eTag()), head.versionId(), head.contentLength(),
-                head.contentType() == null ? "binary/octet-stream" : head.contentType(), metadata,
-                event.sequencer(), clock.instant(), false);
-        boolean keyTellsTheJob = keys.fromKey(key).map(k -> k.jobId().equals(video.jobId())).orElse(false);
-        if (!keyTellsTheJob) {
-            table.rememberJobOfKey(key, video.jobId());
+        Video video = video(event, head, located);
+        if (!VideoTable.fits(video)) {
+            return Recorded.only(new ObjectOutcome(key, Outcome.SKIPPED, video.jobId(),
+                    "key, metadata and type together exceed the " + VideoTable.MAX_ENTRY_BYTES + " bytes a video may take"));
         }
-        // A video that completes its job by itself starts the delivery in the same write.
-        var first = video.videoCount() == 1
-                ? new VideoTable.FirstDelivery(JobDelivery.webhookId(video.jobId(), List.of(video)), clock.instant(), lease)
-                : null;
+        var claim = keyIndex.claim(video);
+        if (claim.stale()) {
+            return Recorded.only(new ObjectOutcome(key, Outcome.STALE, video.jobId(), "a later version of the key was seen"));
+        }
+        if (claim.leftJob() != null && !claim.leftJob().equals(video.jobId())) {
+            boolean removed = table.removeVideo(claim.leftJob(), key, claim.leftETag(), claim.leftVersionId(), null).isPresent();
+            if (removed) {
+                log.info("video.moved", "key", key, "from_job", claim.leftJob(), "job_id", video.jobId());
+            }
+            keyIndex.moved(key, claim.leftJob());
+        }
+        // A video that completes a new job by itself starts the delivery in the same write.
+        var first = video.videoCount() == 1 ? new VideoTable.FirstDelivery(
+                JobDelivery.webhookId(video.jobId(), List.of(video)), clock.instant(), JobDelivery.leaseUntil(deadline)) : null;
         var recorded = table.recordVideo(video, first);
-        var outcome = new ObjectOutcome(key, recorded.changed() ? Outcome.RECORDED : Outcome.DUPLICATE, video.jobId(), null);
-        return new Recorded(outcome, Optional.of(recorded.job()), recorded.leased());
+        return switch (recorded.change()) {
+            case RECORDED -> new Recorded(new ObjectOutcome(key, Outcome.RECORDED, video.jobId(), null),
+                    Optional.of(recorded.job()), recorded.lease());
+            case DUPLICATE -> new Recorded(new ObjectOutcome(key, Outcome.DUPLICATE, video.jobId(), null),
+                    Optional.of(recorded.job()), null);
+            case STALE -> Recorded.only(new ObjectOutcome(key, Outcome.STALE, video.jobId(), "a later version is recorded"));
+            case OWNER_CONFLICT -> Recorded.only(new ObjectOutcome(key, Outcome.OWNER_CONFLICT, video.jobId(),
+                    "the job belongs to another user", recorded.job().owner(), video.userId()));
+            case TOO_MANY_VIDEOS -> Recorded.only(new ObjectOutcome(key, Outcome.TOO_MANY_VIDEOS, video.jobId(),
+                    "the job holds " + VideoTable.MAX_VIDEOS + " videos already"));
+        };
     }
 
+    private Video video(ObjectEvent event, HeadObjectResponse head, VideoKeys.Located located) {
+        Map<String, String> metadata = new HashMap<>(head.metadata());
+        CONTROL_METADATA.forEach(metadata::remove);
+        return new Video(located.jobId(), located.userId(), located.videoCount(), bucket, event.key(),
+                unquote(head.eTag()), head.versionId() == null || head.versionId().equals("null") ? null : head.versionId(),
+                head.contentLength(), VideoKeys.storedContentType(head.contentType()), metadata, event.sequencer(),
+                clock.instant());
+    }
+
+    /**
+     * A removal reaches the job that holds the key. A delete marker, or the deletion of an unversioned object,
+     * removes the video unless a later event was seen for the key; deleting one version removes the video only
+     * when it is the recorded version.
+     */
     private ObjectOutcome remove(ObjectEvent event) {
         String key = event.key();
-        Optional<String> jobId = table.rememberedJobOfKey(key)
+        Optional<String> jobId = keyIndex.entry(key).map(KeyIndex.Entry::jobId)
                 .or(() -> keys.fromKey(key).map(VideoKeys.KeyJob::jobId));
         if (jobId.isEmpty()) {
             return new ObjectOutcome(key, Outcome.IGNORED, null, "removal of a key no job was recorded for");
         }
-        return table.markRemoved(jobId.get(), key, event.sequencer(), clock.instant())
-                .map(job -> new ObjectOutcome(key, Outcome.REMOVED, job.jobId(), null))
+        if (event.kind() == ObjectEvent.Kind.DELETED && event.versionId() != null) {
+            Optional<Video> recorded = table.job(jobId.get()).flatMap(job -> job.video(key));
+            if (recorded.isEmpty() || !event.versionId().equals(recorded.get().versionId())) {
+                return new ObjectOutcome(key, Outcome.IGNORED, jobId.get(), "a version other than the recorded one was deleted");
+            }
+            keyIndex.removed(key, event.sequencer());
+            return table.removeVideo(jobId.get(), key, recorded.get().eTag(), recorded.get().versionId(), null)
+                    .map(job -> new ObjectOutcome(key, Outcome.REMOVED, jobId.get(), null))
+                    .orElseGet(() -> new ObjectOutcome(key, Outcome.IGNORED, jobId.get(), "replaced meanwhile"));
+        }
+        if (!keyIndex.removed(key, event.sequencer())) {
+            return new ObjectOutcome(key, Outcome.STALE, jobId.get(), "a later version of the key was seen");
+        }
+        return table.removeVideo(jobId.get(), key, null, null, event.sequencer())
+                .map(job -> new ObjectOutcome(key, Outcome.REMOVED, jobId.get(), null))
                 .orElseGet(() -> new ObjectOutcome(key, Outcome.IGNORED, jobId.get(), "no current video to remove"));
     }
 

@@ -41,10 +41,12 @@ public final class VideoCompletionHandler implements RequestStreamHandler, Resou
         Config.Webhook settings = Config.Webhook.fromEnv(env);
         var clients = new AwsClients(config, credentials);
         var keys = new VideoKeys(config.prefix());
-        var table = new VideoTable(clients.dynamoDb(), config.table());
-        var delivery = JobDelivery.create(config, settings, table, clients.presigner(), credentials, WebhookClient.DEFAULT_BACKOFF,
-                clock, sleeper);
-        this.completion = new VideoCompletion(config.bucket(), keys, clients.s3(), table, delivery, settings.lease(), clock);
+        var dynamoDb = clients.dynamoDb();
+        var table = new VideoTable(dynamoDb, config.table());
+        var delivery = JobDelivery.create(config, settings, table, new DeliveryLedger(dynamoDb, config.table()),
+                clients.presigner(), credentials, WebhookClient.DEFAULT_BACKOFF, clock, sleeper);
+        this.completion = new VideoCompletion(config.bucket(), keys, clients.s3(), table,
+                new KeyIndex(dynamoDb, config.table()), delivery, clock);
         this.primingConfig = config;
         this.clock = clock;
         this.log = log;

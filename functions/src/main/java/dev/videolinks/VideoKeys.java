@@ -64,6 +64,37 @@ final class VideoKeys {
         return Optional.ofNullable(TYPES_BY_EXTENSION.get(key.substring(dot + 1).toLowerCase(Locale.ROOT)));
     }
 
+    /** The longest Content-Type kept with a video: RFC 6838 names are at most 127 characters. */
+    static final int MAX_CONTENT_TYPE = 127;
+
+    /**
+     * The Content-Type to keep: as stored, without its parameters when that is too long, generic when even the
+     * bare type is (then the URL names the type the extension implies).
+     */
+    static String storedContentType(String stored) {
+        if (stored == null) {
+            return "binary/octet-stream";
+        }
+        if (stored.length() <= MAX_CONTENT_TYPE) {
+            return stored;
+        }
+        String bare = stored.split(";", 2)[0].strip();
+        return bare.length() <= MAX_CONTENT_TYPE ? bare : "application/octet-stream";
+    }
+
+    /**
+     * A key with a {@code .} or {@code ..} segment: every browser resolves those segments (WHATWG URL parsing)
+     * before sending, so the request no longer matches its signature.
+     */
+    static boolean hasDotSegment(String key) {
+        for (String segment : key.split("/", -1)) {
+            if (segment.equals(".") || segment.equals("..")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static String filename(String key) {
         return key.substring(key.lastIndexOf('/') + 1);
     }

@@ -57,7 +57,7 @@ final class VideoUrls {
 
     /** Another user's job, a job with no owner (unless trusted) and a job without videos are all "not found". */
     private Optional<JobView> view(Caller caller, Job job, UrlRequest request) {
-        List<Video> videos = job.currentVideos();
+        List<Video> videos = job.videos();
         if (videos.isEmpty() || !caller.maySee(job)) {
             return Optional.empty();
         }

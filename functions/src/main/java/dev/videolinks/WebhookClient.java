@@ -21,14 +21,15 @@ import java.util.List;
  * 408, 425, 429 and 5xx are retried after a backoff ({@code Retry-After} honoured up to a bound); redirects and
  * other 4xx end the series; 410 says the receiver wants no more.
  *
- * <p>It posts with {@link HttpURLConnection}, which the SDK's HTTP client loads anyway: {@code java.net.http}
- * would add its own classes, a selector thread and the default TLS context to every cold start (about 40 ms with
- * an AOT cache, 150 ms without). The request goes out in one write, headers and body together: streaming the
- * body separately cost 1 ms more per webhook on loopback (Nagle's algorithm holding the body back), more on a
- * real network. Connections are kept alive between invocations. One JDK behaviour comes with it: when a
- * connection closes after the request was written and before any answer (typically a kept-alive connection the
- * receiver had already closed), the JDK sends the POST once more at once, within the same attempt. Receivers
- * deduplicate on {@code webhook-id} anyway (SPEC §3), and this class would send it again after a backoff.
+ * <p>It posts with {@link HttpURLConnection}, which the SDK's HTTP client loads anyway, in one write, headers and
+ * body together (streaming the body separately holds it back behind the headers' acknowledgement), on a
+ * connection kept alive between invocations. One JDK behaviour comes with that choice, and is kept on purpose:
+ * when a connection closes after the request was written and before any answer (typically a kept-alive
+ * connection the receiver had just closed), the JDK sends the POST once more at once. That rescues the common
+ * stale-connection case without a failed attempt, and a second copy carries the same {@code webhook-id}, which
+ * receivers deduplicate on (SPEC §3). Its cost is time, and it is counted: an attempt only starts when two
+ * connects and two reads of its timeouts still end before the deadline, so a series, resends included, stops
+ * before its invocation's deadline, and with it before its lease ends.
  */
 final class WebhookClient {
 
@@ -173,13 +174,21 @@ final class WebhookClient {
         return new Response(status, retryAfter);
     }
 
-    /** The attempt timeout that still leaves time to record the outcome, or null when none is left. */
+    /**
+     * The read timeout of the next attempt: at most {@code wanted}, and short enough that the attempt, with the
+     * JDK's one resend (two connects and two reads), ends before the deadline with time left to record the
+     * outcome. Null when less than a second would be left to read.
+     */
     private Duration fit(Duration wanted, Instant deadline) {
-        Duration left = Duration.between(clock.instant(), deadline).minus(RESERVE);
-        if (left.compareTo(Duration.ofSeconds(1)) < 0) {
+        long perSend = Duration.between(clock.instant(), deadline).minus(RESERVE).toMillis() / 2;
+        Duration read = Duration.ofMillis(perSend).minus(MAX_CONNECT_TIMEOUT);
+        if (read.compareTo(MAX_CONNECT_TIMEOUT) < 0) {
+            read = Duration.ofMillis(perSend / 2); // the connect timeout is then as short as the read timeout
+        }
+        if (read.compareTo(Duration.ofSeconds(1)) < 0) {
             return null;
         }
-        return left.compareTo(wanted) < 0 ? left : wanted;
+        return read.compareTo(wanted) < 0 ? read : wanted;
     }
 
     static boolean isRetryable(int status) {

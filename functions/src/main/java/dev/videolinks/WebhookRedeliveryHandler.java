@@ -25,9 +25,8 @@ public final class WebhookRedeliveryHandler implements RequestStreamHandler, Res
     /** Deliveries looked at per run; the rest wait for the next run. */
     static final int BATCH = 200;
 
-    private final VideoTable table;
+    private final DeliveryLedger ledger;
     private final JobDelivery delivery;
-    private final Duration lease;
     private final Duration attemptTimeout;
     private final Clock clock;
     private final Log log;
@@ -47,9 +46,10 @@ public final class WebhookRedeliveryHandler implements RequestStreamHandler, Res
         Config config = Config.fromEnv(env);
         Config.Webhook settings = Config.Webhook.fromEnv(env);
         var clients = new AwsClients(config, credentials);
-        this.table = new VideoTable(clients.dynamoDb(), config.table());
-        this.delivery = JobDelivery.create(config, settings, table, clients.presigner(), credentials, List.of(), clock, sleeper);
-        this.lease = settings.lease();
+        var dynamoDb = clients.dynamoDb();
+        this.ledger = new DeliveryLedger(dynamoDb, config.table());
+        this.delivery = JobDelivery.create(config, settings, new VideoTable(dynamoDb, config.table()), ledger,
+                clients.presigner(), credentials, List.of(), clock, sleeper);
         this.primingConfig = config;
         this.attemptTimeout = settings.timeout();
         this.clock = clock;
@@ -68,7 +68,7 @@ public final class WebhookRedeliveryHandler implements RequestStreamHandler, Res
     }
 
     Report run(Instant deadline, Log runLog) {
-        List<String> due = table.dueJobs(clock.instant(), BATCH);
+        List<String> due = ledger.dueJobs(clock.instant(), BATCH);
         int delivered = 0;
         int failed = 0;
         int abandoned = 0;
@@ -78,7 +78,7 @@ public final class WebhookRedeliveryHandler implements RequestStreamHandler, Res
                 skipped += 1;
                 continue;
             }
-            var leased = table.leaseDue(jobId, clock.instant(), lease);
+            var leased = ledger.leaseDue(jobId, clock.instant(), JobDelivery.leaseUntil(deadline));
             if (leased.isEmpty()) {
                 skipped += 1;
                 continue;

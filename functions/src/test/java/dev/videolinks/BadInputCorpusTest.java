@@ -123,7 +123,8 @@ class BadInputCorpusTest {
             assertEquals(List.of(), receiver.requests(), file + ": webhooks sent");
         }
 
-        assertEquals(0, aws.dynamoDb().client().scan(s -> s.tableName(table)).count(), file + ": items recorded in the table");
+        assertEquals(0, aws.dynamoDb().client().scan(s -> s.tableName(table)).items().stream()
+                .filter(item -> !item.get(VideoTable.PARTITION_KEY).s().startsWith("key#")).count(), file + ": jobs recorded in the table");
         JsonNode report = TestJson.MAPPER.readTree(out.toByteArray());
         assertReport(file, expected, report);
         assertLogged(file, expected, logs);

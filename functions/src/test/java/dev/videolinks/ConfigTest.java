@@ -48,7 +48,6 @@ class ConfigTest {
         assertNull(config.s3Endpoint());
         assertEquals(Duration.ofSeconds(10), webhook.timeout());
         assertEquals(Duration.ofHours(24), webhook.giveUpAfter());
-        assertEquals(Duration.ofSeconds(45), webhook.lease(), "three attempts of 10 s and 15 s to spare");
         assertEquals(List.of(), webhook.secrets());
         assertEquals(Config.Api.AuthMode.JWT, api.authMode());
         assertEquals("sub", api.ownerClaim());
@@ -73,7 +72,6 @@ class ConfigTest {
         assertEquals(URI.create("http://localhost:3000/api/webhooks/video-completion"), webhook.url());
         assertEquals(2, webhook.secrets().size());
         assertEquals(Duration.ofSeconds(5), webhook.timeout());
-        assertEquals(Duration.ofSeconds(30), webhook.lease());
         assertEquals(Config.Api.AuthMode.IAM, Config.Api.fromEnv(env).authMode());
     }
 

@@ -229,7 +229,7 @@ class DeliveryReliabilityTest {
         assertEquals(Delivery.State.FAILED, delivery.state());
         assertEquals(3, delivery.attempts());
         assertEquals("timed out after PT1S", delivery.lastError());
-        assertEquals(List.of("slow"), new VideoTable(aws.dynamoDb().client(), table).dueJobs(clock.instant().plus(Duration.ofMinutes(1)), 10));
+        assertEquals(List.of("slow"), new DeliveryLedger(aws.dynamoDb().client(), table).dueJobs(clock.instant().plus(Duration.ofMinutes(1)), 10));
     }
 
     @Test
@@ -397,7 +397,7 @@ class DeliveryReliabilityTest {
         assertEquals(1, metric.get("AbandonedDeliveries").asInt());
         assertEquals("VideoLinks", metric.at("/_aws/CloudWatchMetrics/0/Namespace").asText());
         assertEquals("AbandonedDeliveries", metric.at("/_aws/CloudWatchMetrics/0/Metrics/0/Name").asText());
-        assertTrue(new VideoTable(aws.dynamoDb().client(), table).dueJobs(clock.instant(), 10).isEmpty());
+        assertTrue(new DeliveryLedger(aws.dynamoDb().client(), table).dueJobs(clock.instant(), 10).isEmpty());
     }
 
     @Test

@@ -36,10 +36,33 @@ class ObjectEventTest {
     }
 
     @Test
-    void parse_removedRecord_isARemoval() throws Exception {
+    void parse_removedRecord_isADeletion() throws Exception {
         var batch = parse(notificationWithKey("k").replace("ObjectCreated:Put", "ObjectRemoved:Delete"));
 
-        assertEquals(ObjectEvent.Kind.REMOVED, batch.objects().getFirst().kind());
+        assertEquals(ObjectEvent.Kind.DELETED, batch.objects().getFirst().kind());
+    }
+
+    @Test
+    void parse_deleteMarkerRecord_isADeleteMarker() throws Exception {
+        var batch = parse(notificationWithKey("k").replace("ObjectCreated:Put", "ObjectRemoved:DeleteMarkerCreated"));
+
+        assertEquals(ObjectEvent.Kind.DELETE_MARKER, batch.objects().getFirst().kind());
+    }
+
+    @Test
+    void sequencer_differentLengths_compareAsS3RightPaddedHex() {
+        assertTrue(ObjectEvent.sequencer("0055AED6DCD90281E5").compareTo(ObjectEvent.sequencer("0055AED6DCD90281E6")) < 0);
+        assertTrue(ObjectEvent.sequencer("0055AED6DCD9028").compareTo(ObjectEvent.sequencer("0055aed6dcd90281e5")) < 0);
+        assertEquals(ObjectEvent.sequencer("0055AED6DCD90281E5"), ObjectEvent.sequencer("0055aed6dcd90281e500"));
+        assertEquals(null, ObjectEvent.sequencer("not-hex"));
+        assertEquals(null, ObjectEvent.sequencer("0".repeat(25)));
+    }
+
+    @Test
+    void parse_unversionedNullVersionId_isNoVersion() throws Exception {
+        var batch = parse(notificationWithKey("k").replace("\"eTag\": \"e\"", "\"eTag\": \"e\", \"versionId\": \"null\""));
+
+        assertEquals(null, batch.objects().getFirst().versionId());
     }
 
     @Test

@@ -22,7 +22,7 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 class UrlSignerTest {
 
     static final Video VIDEO = new Video("job_1", "user_1", 1, "videos", "generated_videos/user_1/job_1/Mon clip é.mp4",
-            "etag", null, 10, "video/mp4", Map.of(), "0066F2A1B3C4D5E6F7", Instant.parse("2026-11-24T10:00:00Z"), false);
+            "etag", null, 10, "video/mp4", Map.of(), "0066F2A1B3C4D5E6F7", Instant.parse("2026-11-24T10:00:00Z"));
 
     static UrlSigner signer(StaticCredentialsProvider credentials) {
         var presigner = S3Presigner.builder().region(Region.EU_NORTH_1).credentialsProvider(credentials)

@@ -246,7 +246,7 @@ class VideoUrlHandlerTest {
             byte[] bytes = ("clip number " + i).getBytes(StandardCharsets.UTF_8);
             aws.s3().put(Events.BUCKET, key, bytes, "video/mp4", Map.of());
             videos.recordVideo(new Video(job, "user_42", 1, Events.BUCKET, key, "etag" + i, null, bytes.length,
-                    "video/mp4", Map.of(), null, Instant.now(), false));
+                    "video/mp4", Map.of(), null, Instant.now()));
             ids.add(job);
         }
         var event = Events.api("api-batch.json");

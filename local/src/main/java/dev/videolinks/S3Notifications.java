@@ -19,7 +19,8 @@ final class S3Notifications implements NotifyingBlobStore.Listener {
     private final String region;
     private final List<LocalTemplate.Function> functions;
     private final AsyncInvoker invoker;
-    private final AtomicLong sequencer = new AtomicLong(System.currentTimeMillis() * 1000);
+    /** Nanoseconds since the epoch, as MinIO numbers them: later than the sample events' and than any earlier run's. */
+    private final AtomicLong sequencer = new AtomicLong(System.currentTimeMillis() * 1_000_000);
 
     S3Notifications(String bucket, String region, List<LocalTemplate.Function> functions, AsyncInvoker invoker) {
         this.bucket = bucket;

@@ -1,0 +1,155 @@
+package dev.videolinks;
+
+import static dev.videolinks.Attributes.s;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+
+/**
+ * Which job holds each key, and the latest sequencer S3 announced for it: one small item per key in the same
+ * table ({@code key#<key>}; job ids cannot contain '#'). It answers a removal, which carries no metadata; it
+ * moves a key reused for another job out of its old job; and it keeps events of older versions, which S3 may
+ * deliver late, from replacing newer ones.
+ */
+final class KeyIndex {
+
+    private static final String PREFIX = "key#";
+    private static final int MAX_ROUNDS = 4;
+
+    /** What claiming a key for a job found: a later event recorded already, or the job it leaves, if another. */
+    record Claim(boolean stale, String leftJob, String leftETag, String leftVersionId) {
+        static final Claim STALE = new Claim(true, null, null, null);
+        static final Claim KEPT = new Claim(false, null, null, null);
+    }
+
+    /** The job a key was last given to, and whether its latest event removed it. */
+    record Entry(String jobId, boolean removed) {}
+
+    private final DynamoDbClient dynamoDb;
+    private final String table;
+
+    KeyIndex(DynamoDbClient dynamoDb, String table) {
+        this.dynamoDb = dynamoDb;
+        this.table = table;
+    }
+
+    /**
+     * Gives the key to a video's job, unless an event with a later sequencer was seen for it (then the claim is
+     * stale and nothing changes). When the key belonged to another job, the answer names it, and the index keeps
+     * naming it ({@code moved_from}) until {@link #moved} says the old job let the key go, so that a retry after a
+     * crash in between still finds it.
+     */
+    Claim claim(Video video) {
+        var names = new HashMap<>(Map.of("#job", "points_to"));
+        var values = new HashMap<String, AttributeValue>(Map.of(":job", s(video.jobId()), ":etag", s(video.eTag()),
+                ":false", AttributeValue.fromBool(false)));
+        String set = "#job = :job, etag = :etag, removed = :false";
+        if (video.versionId() != null) {
+            values.put(":vid", s(video.versionId()));
+            set += ", vid = :vid";
+        }
+        String remove = video.versionId() == null ? " REMOVE vid" : "";
+        if (video.sequencer() != null) {
+            values.put(":seq", s(video.sequencer()));
+            set += ", seq = :seq";
+        }
+        String notStale = video.sequencer() == null ? "" : " AND (attribute_not_exists(seq) OR seq <= :seq)";
+        for (int round = 0; round < MAX_ROUNDS; round++) {
+            Map<String, AttributeValue> old;
+            try {
+                String expression = "SET " + set + remove;
+                String condition = "(attribute_not_exists(#job) OR #job = :job)" + notStale;
+                old = dynamoDb.updateItem(u -> u.tableName(table).key(key(video.key()))
+                        .updateExpression(expression)
+                        .conditionExpression(condition)
+                        .expressionAttributeNames(names).expressionAttributeValues(values)
+                        .returnValues(ReturnValue.ALL_OLD)
+                        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).attributes();
+                // A move that a crash interrupted: the old job has yet to let the key go.
+                return old.containsKey("moved_from") ? left(old, "moved_from", "moved_etag", "moved_vid") : Claim.KEPT;
+            } catch (ConditionalCheckFailedException refused) {
+                old = refused.item();
+            }
+            if (VideoTable.isNewer(Attributes.text(old, "seq"), video.sequencer())) {
+                return Claim.STALE;
+            }
+            names.put("#from", "moved_from");
+            values.put(":from", old.get("points_to"));
+            String move = "SET #from = #job, moved_etag = etag, moved_vid = if_not_exists(vid, :none), " + set;
+            values.put(":none", s(""));
+            try {
+                String expression = move + remove;
+                String condition = "#job = :from" + notStale;
+                dynamoDb.updateItem(u -> u.tableName(table).key(key(video.key()))
+                        .updateExpression(expression)
+                        .conditionExpression(condition)
+                        .expressionAttributeNames(names).expressionAttributeValues(values));
+                return left(old, "points_to", "etag", "vid");
+            } catch (ConditionalCheckFailedException raced) {
+                names.remove("#from");
+                values.remove(":from");
+                values.remove(":none");
+            }
+        }
+        throw new IllegalStateException("key " + video.key() + " kept changing while it was claimed");
+    }
+
+    private static Claim left(Map<String, AttributeValue> item, String job, String eTag, String versionId) {
+        String vid = Attributes.text(item, versionId);
+        return new Claim(false, Attributes.text(item, job), Attributes.text(item, eTag),
+                vid == null || vid.isEmpty() ? null : vid);
+    }
+
+    /** The old job let the key go: the index stops naming it. */
+    void moved(String key, String fromJob) {
+        try {
+            dynamoDb.updateItem(u -> u.tableName(table).key(key(key))
+                    .updateExpression("REMOVE moved_from, moved_etag, moved_vid")
+                    .conditionExpression("moved_from = :from")
+                    .expressionAttributeValues(Map.of(":from", s(fromJob))));
+        } catch (ConditionalCheckFailedException alreadyForgotten) {
+            // another retry of the same event got there first
+        }
+    }
+
+    Optional<Entry> entry(String key) {
+        var item = dynamoDb.getItem(get -> get.tableName(table).consistentRead(true).key(key(key))).item();
+        if (item == null || item.isEmpty() || !item.containsKey("points_to")) {
+            return Optional.empty();
+        }
+        var removed = item.get("removed");
+        return Optional.of(new Entry(item.get("points_to").s(), removed != null && removed.bool()));
+    }
+
+    /**
+     * Records that the key was removed by an event with this sequencer, unless a later event was seen for it.
+     * False when the removal is stale. A removal without a sequencer cannot be ordered and is taken.
+     */
+    boolean removed(String key, String sequencer) {
+        if (sequencer == null) {
+            dynamoDb.updateItem(u -> u.tableName(table).key(key(key))
+                    .updateExpression("SET removed = :true")
+                    .expressionAttributeValues(Map.of(":true", AttributeValue.fromBool(true))));
+            return true;
+        }
+        try {
+            dynamoDb.updateItem(u -> u.tableName(table).key(key(key))
+                    .updateExpression("SET removed = :true, seq = :seq")
+                    .conditionExpression("attribute_not_exists(seq) OR seq < :seq")
+                    .expressionAttributeValues(Map.of(":true", AttributeValue.fromBool(true), ":seq", s(sequencer))));
+            return true;
+        } catch (ConditionalCheckFailedException later) {
+            return false;
+        }
+    }
+
+    private static Map<String, AttributeValue> key(String key) {
+        return Map.of(VideoTable.PARTITION_KEY, s(PREFIX + key));
+    }
+}
