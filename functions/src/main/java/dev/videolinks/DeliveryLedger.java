@@ -57,6 +57,9 @@ final class DeliveryLedger {
     /** The answer of {@link #begin}: the job as the table has it now, and the lease when acquired. */
     record Started(Start start, Job job, Lease lease) {}
 
+    /** What became of an outcome: written, or refused because a newer webhook replaced it or the lease was lost. */
+    enum Written { RECORDED, SUPERSEDED, LEASE_LOST }
+
     /** The outcome of an attempt series, to record. */
     record Outcome(String webhookId, Lease lease, Delivery.State state, int attempts, Integer lastStatus,
             String lastError, Instant nextAttemptAt) {}
@@ -219,9 +222,9 @@ final class DeliveryLedger {
     /**
      * Writes the outcome of an attempt series and releases the lease: due again at {@code nextAttemptAt}, or out
      * of the due index when delivered or abandoned. Only while the lease's token is the current one and the
-     * delivery of this webhook is still pending: answers whether it wrote.
+     * delivery of this webhook is still pending: answers whether it wrote, and why not.
      */
-    boolean recordOutcome(String jobId, Outcome outcome, Instant now) {
+    Written recordOutcome(String jobId, Outcome outcome, Instant now) {
         var values = values(now);
         values.put(":id", s(outcome.webhookId()));
         values.put(":token", n(outcome.lease().token()));
@@ -239,10 +242,17 @@ final class DeliveryLedger {
         }
         String update = "SET " + String.join(", ", set) + " REMOVE " + String.join(", ", remove) + " ADD attempts :attempts";
         String condition = "webhook_id = :id AND lease_token = :token AND delivery_state = :pending";
-        return written(() -> dynamoDb.updateItem(u -> u.tableName(table).key(VideoTable.key(jobId))
-                .updateExpression(update)
-                .conditionExpression(condition)
-                .expressionAttributeValues(used(values, update, condition))));
+        try {
+            dynamoDb.updateItem(u -> u.tableName(table).key(VideoTable.key(jobId))
+                    .updateExpression(update)
+                    .conditionExpression(condition)
+                    .expressionAttributeValues(used(values, update, condition))
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+            return Written.RECORDED;
+        } catch (ConditionalCheckFailedException refused) {
+            return outcome.webhookId().equals(Attributes.text(refused.item(), "webhook_id"))
+                    ? Written.LEASE_LOST : Written.SUPERSEDED;
+        }
     }
 
     /**

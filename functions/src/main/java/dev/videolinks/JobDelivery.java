@@ -143,7 +143,8 @@ final class JobDelivery {
         if (!job.isComplete()) {
             // Every video was removed, or the job announced more since: nothing complete to send now.
             ledger.abandon(job.jobId(), delivery.webhookId(), lease, "superseded: the job is no longer complete", now);
-            log.info("webhook.superseded", "job_id", job.jobId(), "webhook_id", delivery.webhookId());
+            log.info("webhook.dropped", "job_id", job.jobId(), "webhook_id", delivery.webhookId(),
+                    "reason", "the job is no longer complete");
             return new Result(job.jobId(), delivery.webhookId(), Delivery.State.ABANDONED, delivery.attempts(), null,
                     "superseded", false, false);
         }
@@ -190,17 +191,25 @@ final class JobDelivery {
         };
         Instant firstAttempt = before.firstAttemptAt() == null ? now : before.firstAttemptAt();
         Instant next = state == Delivery.State.FAILED ? nextAttempt(firstAttempt, now, outcome.retryAfter(), giveUpAfter) : null;
-        boolean recorded = ledger.recordOutcome(job.jobId(), new DeliveryLedger.Outcome(webhookId, lease, state,
+        var written = ledger.recordOutcome(job.jobId(), new DeliveryLedger.Outcome(webhookId, lease, state,
                 outcome.attempts(), outcome.lastStatus(), outcome.lastError(), next), now);
 
         Object[] fields = {"job_id", job.jobId(), "webhook_id", webhookId, "state", state, "attempts", attempts,
                 "last_status", outcome.lastStatus(), "last_error", outcome.lastError(),
                 "next_attempt_at", next, "target", webhook.target(), "keys", job.videos().stream().map(Video::key).toList()};
-        if (!recorded) {
-            // The lease was taken over, or a newer set of videos replaced this webhook: their sender owns the state.
-            log.warn("webhook.outcome_not_recorded", fields);
-            ledger.release(job.jobId(), lease, now);
-            return new Result(job.jobId(), webhookId, state, attempts, outcome.lastStatus(), outcome.lastError(), false, false);
+        switch (written) {
+            case SUPERSEDED -> {
+                // A newer set of the job's videos waits behind this one: let it go now rather than at the lease's end.
+                log.info("webhook.superseded", fields);
+                ledger.release(job.jobId(), lease, now);
+                return new Result(job.jobId(), webhookId, state, attempts, outcome.lastStatus(), outcome.lastError(), false, false);
+            }
+            case LEASE_LOST -> {
+                // Another sender took the lease over: its outcome is the one the table keeps.
+                log.warn("webhook.outcome_not_recorded", fields);
+                return new Result(job.jobId(), webhookId, state, attempts, outcome.lastStatus(), outcome.lastError(), false, false);
+            }
+            case RECORDED -> { }
         }
         switch (state) {
             case DELIVERED -> log.info("webhook.delivered", fields);

@@ -55,6 +55,8 @@ final class VideoCompletion {
     }
 
     private static final List<String> CONTROL_METADATA = List.of("job-id", "user-id", "video-count");
+    private static final String DOT_SEGMENT = "a '.' or '..' path segment: browsers resolve it before sending, so no"
+            + " signed URL for this key can play; rename the object";
 
     private final String bucket;
     private final VideoKeys keys;
@@ -127,6 +129,9 @@ final class VideoCompletion {
 
     private Recorded record(ObjectEvent event, Instant deadline, Log log) {
         String key = event.key();
+        if (keys.hasVideoExtension(key) && VideoKeys.hasDotSegment(key)) {
+            return Recorded.only(skipped(key, DOT_SEGMENT));
+        }
         HeadObjectResponse head;
         try {
             head = s3.headObject(h -> h.bucket(bucket).key(key).versionId(event.versionId()));
@@ -144,8 +149,7 @@ final class VideoCompletion {
             return Recorded.only(new ObjectOutcome(key, Outcome.IGNORED, null, "not a video"));
         }
         if (VideoKeys.hasDotSegment(key)) {
-            return Recorded.only(skipped(key, "a '.' or '..' path segment: browsers rewrite it, so no signed URL"
-                    + " for this key can play; rename the object"));
+            return Recorded.only(skipped(key, DOT_SEGMENT));
         }
         var located = keys.locate(key, head.metadata());
         if (located.isRejected()) {

@@ -91,6 +91,13 @@ class DeliveryReliabilityTest {
         return new VideoCompletionHandler(env(webhookUrl, dynamo), LocalS3.CREDENTIALS, clock, CheckedLog.into(logs), clock::advance);
     }
 
+    /** A completion function whose attempts wait up to 10 s: long enough for a held answer to be released. */
+    VideoCompletionHandler patientCompletion(String webhookUrl) {
+        var env = env(webhookUrl, aws.dynamoDb());
+        env.put("WEBHOOK_TIMEOUT", "PT10S");
+        return new VideoCompletionHandler(env, LocalS3.CREDENTIALS, clock, CheckedLog.into(logs), clock::advance);
+    }
+
     WebhookRedeliveryHandler redelivery(String webhookUrl) {
         return new WebhookRedeliveryHandler(env(webhookUrl, aws.dynamoDb()), LocalS3.CREDENTIALS, clock, CheckedLog.into(logs), clock::advance);
     }
@@ -215,6 +222,69 @@ class DeliveryReliabilityTest {
         var perId = receiver.requests().stream().collect(Collectors.groupingBy(r -> r.header("webhook-id"), Collectors.counting()));
         assertEquals(10, perId.size());
         assertTrue(perId.values().stream().allMatch(count -> count == 1), perId.toString());
+        assertEquals(1, receiver.mostInFlightForOneId(), "two senders in flight under one lease");
+    }
+
+    /**
+     * Sender A's series outlives its lease (the receiver holds A's POST while two minutes pass); the scheduled
+     * redelivery B takes the lease over and delivers; A's late FAILED is refused by the fencing token.
+     */
+    @Test
+    void seriesOutlivesItsLease_takeoverDeliversAndTheLateOutcomeLeavesDelivered() throws Exception {
+        var receiver = receiver(0);
+        var release = new CountDownLatch(1);
+        receiver.respondWith(WebhookReceiver.Answer.held(release, 500), WebhookReceiver.Answer.status(200));
+        upload("fenced");
+        var pool = Executors.newSingleThreadExecutor();
+        try {
+            var a = pool.submit(() -> invoke(patientCompletion(receiver.url().toString()), "fenced"));
+            receiver.awaitRequests(1);
+            clock.advance(Duration.ofMinutes(2));
+
+            var b = redeliver(redelivery(receiver.url().toString()));
+            release.countDown();
+
+            assertEquals(1, b.delivered());
+            assertTrue(a.get(30, TimeUnit.SECONDS), "A's unrecorded outcome is no failure for Lambda to retry");
+        } finally {
+            pool.shutdownNow();
+        }
+        var delivery = delivery("fenced");
+        assertEquals(Delivery.State.DELIVERED, delivery.state());
+        assertEquals(200, delivery.lastStatus());
+        assertEquals(1, delivery.attempts(), "only B's attempt is recorded");
+        assertEquals(1, logs.stream().filter(l -> l.contains("\"event\":\"webhook.delivered\"")).count());
+        assertTrue(logs.stream().anyMatch(l -> l.contains("\"event\":\"webhook.outcome_not_recorded\"")
+                && l.contains("\"state\":\"FAILED\"") && l.contains("\"last_status\":500")), String.join("\n", logs));
+        assertTrue(logs.stream().noneMatch(l -> l.contains("\"event\":\"webhook.failed\"")), "a failure was logged as recorded");
+    }
+
+    /** The receiver said Gone to the takeover: A's late outcome and every later event leave it abandoned. */
+    @Test
+    void goneAnsweredToTheTakeover_lateOutcomeAndLaterEventsLeaveItAbandoned() throws Exception {
+        var receiver = receiver(0);
+        var release = new CountDownLatch(1);
+        receiver.respondWith(WebhookReceiver.Answer.held(release, 500), WebhookReceiver.Answer.status(410));
+        upload("gone_late");
+        var pool = Executors.newSingleThreadExecutor();
+        try {
+            var a = pool.submit(() -> invoke(patientCompletion(receiver.url().toString()), "gone_late"));
+            receiver.awaitRequests(1);
+            clock.advance(Duration.ofMinutes(2));
+            redeliver(redelivery(receiver.url().toString()));
+            release.countDown();
+            assertTrue(a.get(30, TimeUnit.SECONDS));
+        } finally {
+            pool.shutdownNow();
+        }
+        clock.advance(Duration.ofHours(1));
+        invoke(completion(receiver.url().toString()), "gone_late");
+        redeliver(redelivery(receiver.url().toString()));
+
+        var delivery = delivery("gone_late");
+        assertEquals(Delivery.State.ABANDONED, delivery.state());
+        assertEquals(410, delivery.lastStatus());
+        assertEquals(2, receiver.requests().size(), "nothing sent after the receiver said Gone");
     }
 
     @Test

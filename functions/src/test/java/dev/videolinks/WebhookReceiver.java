@@ -13,7 +13,11 @@ import java.util.Deque;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** A JDK HttpServer on a free loopback port that records every request and answers queued statuses (else 200). */
 final class WebhookReceiver implements AutoCloseable {
@@ -32,22 +36,30 @@ final class WebhookReceiver implements AutoCloseable {
         }
     }
 
-    /** How to answer one request: a status with headers, after a delay, or a connection dropped unanswered. */
-    record Answer(int status, Map<String, String> headers, Duration delay, boolean dropConnection) {
+    /**
+     * How to answer one request: a status with headers, after a delay or once a latch is released (at most 30 s),
+     * or a connection dropped unanswered.
+     */
+    record Answer(int status, Map<String, String> headers, Duration delay, CountDownLatch release, boolean dropConnection) {
         static Answer status(int status) {
-            return new Answer(status, Map.of(), Duration.ZERO, false);
+            return new Answer(status, Map.of(), Duration.ZERO, null, false);
         }
 
         static Answer status(int status, String header, String value) {
-            return new Answer(status, Map.of(header, value), Duration.ZERO, false);
+            return new Answer(status, Map.of(header, value), Duration.ZERO, null, false);
         }
 
         static Answer slow(Duration delay) {
-            return new Answer(200, Map.of(), delay, false);
+            return new Answer(200, Map.of(), delay, null, false);
+        }
+
+        /** The status, once the test releases the latch: a receiver still busy while the test acts. */
+        static Answer held(CountDownLatch release, int status) {
+            return new Answer(status, Map.of(), Duration.ZERO, release, false);
         }
 
         static Answer dropped() {
-            return new Answer(0, Map.of(), Duration.ZERO, true);
+            return new Answer(0, Map.of(), Duration.ZERO, null, true);
         }
     }
 
@@ -55,6 +67,8 @@ final class WebhookReceiver implements AutoCloseable {
 
     private final HttpServer server;
     private final List<Request> requests = new CopyOnWriteArrayList<>();
+    private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    private final AtomicInteger mostInFlightForOneId = new AtomicInteger();
     private final Deque<Answer> answers = new ArrayDeque<>();
     private Answer always;
 
@@ -80,10 +94,18 @@ final class WebhookReceiver implements AutoCloseable {
             if (answer.dropConnection()) {
                 throw new IllegalStateException("dropping the connection without an answer");
             }
+            var sending = receiver.inFlight.computeIfAbsent(String.valueOf(headers.getFirst("webhook-id")),
+                    id -> new AtomicInteger());
+            receiver.mostInFlightForOneId.accumulateAndGet(sending.incrementAndGet(), Math::max);
             try {
                 Thread.sleep(answer.delay());
+                if (answer.release() != null && !answer.release().await(30, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("the test never released a held answer");
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            } finally {
+                sending.decrementAndGet();
             }
             answer.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
             exchange.sendResponseHeaders(answer.status(), -1);
@@ -122,6 +144,22 @@ final class WebhookReceiver implements AutoCloseable {
 
     List<Request> requests() {
         return List.copyOf(requests);
+    }
+
+    /** The most requests of one webhook id that were being answered at the same time. */
+    int mostInFlightForOneId() {
+        return mostInFlightForOneId.get();
+    }
+
+    /** Waits (at most 30 s) until this many requests have arrived. */
+    void awaitRequests(int count) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (requests.size() < count) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("waited 30 s for " + count + " requests, got " + requests.size());
+            }
+            Thread.sleep(5);
+        }
     }
 
     @Override

@@ -291,8 +291,10 @@ class LocalStackTest {
     void invoke_everyEventFile_expectedExitAndOutput() throws Exception {
         List<String> files;
         try (Stream<Path> events = Files.list(Path.of("events"))) {
+            // A version id in the stack's unversioned bucket makes S3Proxy answer 501 where S3 answers 404:
+            // VersionOrderTest runs the versioned samples against a versioned bucket instead.
             files = events.filter(Files::isRegularFile).map(p -> p.getFileName().toString())
-                    .filter(n -> !n.equals("env.json")).sorted().toList();
+                    .filter(n -> !n.equals("env.json") && !n.equals("s3-object-created-versioned.json")).sorted().toList();
         }
         assertTrue(files.size() > 30, files.toString());
         for (String file : files) {
