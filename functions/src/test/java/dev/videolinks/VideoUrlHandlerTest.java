@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -364,7 +365,74 @@ class VideoUrlHandlerTest {
 
     @Test
     void batch_wrongContentType_badRequest() throws Exception {
-        assertBadRequest(call("api-bad-batch-wrong-content-type.json"), "Content-Type must be application/json");
+        assertBadRequest(call("api-bad-batch-wrong-content-type.json"),
+                "Content-Type must be application/json, got 'application/x-www-form-urlencoded'");
+    }
+
+    @Test
+    void batch_dataAfterTheObject_badRequest() throws Exception {
+        assertBadRequest(call("bad/api-batch-trailing-data.json"), "body has data after its JSON value");
+    }
+
+    @Test
+    void batch_secondObjectAfterTheFirst_badRequest() throws Exception {
+        assertBadRequest(call("bad/api-batch-trailing-second-object.json"), "body has data after its JSON value");
+    }
+
+    @Test
+    void batch_fieldNamedTwice_badRequestInsteadOfTheLastOneWinning() throws Exception {
+        assertBadRequest(call("bad/api-batch-duplicate-field.json"), "body names the field 'job_ids' twice");
+    }
+
+    @Test
+    void batch_contentTypeApplicationJsonfoo_badRequest() throws Exception {
+        assertBadRequest(call("bad/api-batch-content-type-jsonfoo.json"),
+                "Content-Type must be application/json, got 'application/jsonfoo'");
+    }
+
+    @Test
+    void batch_contentTypeParameterWithoutValue_badRequest() throws Exception {
+        assertBadRequest(call("bad/api-batch-content-type-malformed.json"),
+                "Content-Type 'application/json; charset' is not a media type; expected application/json");
+    }
+
+    @Test
+    void batch_charsetUtf16_badRequestInsteadOfReadingItAsUtf8() throws Exception {
+        assertBadRequest(call("bad/api-batch-charset-utf-16.json"), "Content-Type charset must be utf-8, got 'utf-16'");
+    }
+
+    @Test
+    void batch_base64BodyThatIsNotUtf8_badRequest() throws Exception {
+        assertBadRequest(call("bad/api-batch-base64-invalid-utf8.json"), "body is not valid UTF-8");
+    }
+
+    @Test
+    void batch_jsonMediaTypeInAnyCaseWithUtf8Charset_answered() throws Exception {
+        for (String contentType : List.of("application/json", "Application/JSON; Charset=\"UTF-8\"",
+                "application/json;charset=utf-8", "application/json ; charset=Utf-8 ; profile=\"a;b\"")) {
+            var event = Events.api("api-batch.json");
+            event.setHeaders(Map.of("content-type", contentType));
+
+            var response = call(event, "JWT", LocalS3.CREDENTIALS);
+
+            assertEquals(200, response.getStatusCode(), contentType + ": " + response.getBody());
+            assertEquals(List.of(JOB), iterate(body(response).get("jobs").fieldNames()), contentType);
+        }
+    }
+
+    @Test
+    void batch_byteOrderMarkOrWhitespaceAroundTheObject_answered() throws Exception {
+        String json = "{\"job_ids\": [\"" + JOB + "\"]}";
+        for (String body : List.of("\uFEFF" + json, " \r\n" + json + " \n\t")) {
+            var event = Events.api("api-batch.json");
+            event.setBody(Base64.getEncoder().encodeToString(body.getBytes(StandardCharsets.UTF_8)));
+            event.setIsBase64Encoded(true);
+
+            var response = call(event, "JWT", LocalS3.CREDENTIALS);
+
+            assertEquals(200, response.getStatusCode(), response.getBody());
+            assertEquals(List.of(JOB), iterate(body(response).get("jobs").fieldNames()));
+        }
     }
 
     @Test
