@@ -4,6 +4,8 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,9 +66,17 @@ public final class VideoUrlHandler implements RequestHandler<APIGatewayV2HTTPEve
             requestLog.info("api.refused", "status", e.status(), "code", e.code(), "reason", e.getMessage());
             return error(e.status(), e.code(), e.getMessage());
         } catch (RuntimeException e) {
-            requestLog.error("api.failed", "status", 500, "error", e.getClass().getName(), "message", e.getMessage());
+            requestLog.error("api.failed", "status", 500, "error", e.getClass().getName(), "message", e.getMessage(),
+                    "stack_trace", stackTrace(e));
             return error(500, "internal", "internal error; request id " + context.getAwsRequestId());
         }
+    }
+
+    /** The JDK's own rendering of the trace (causes, suppressed, "... n more"), one line per entry, for the log line. */
+    private static List<String> stackTrace(Throwable e) {
+        var trace = new StringWriter();
+        e.printStackTrace(new PrintWriter(trace));
+        return trace.toString().lines().toList();
     }
 
     /** The owner claim from the JWT authorizer, or a trusted backend in IAM mode. */

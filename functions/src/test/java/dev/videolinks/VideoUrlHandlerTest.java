@@ -267,17 +267,48 @@ class VideoUrlHandlerTest {
     }
 
     @Test
-    void anyRoute_unexpectedFailure_internalErrorWithRequestIdAndNoStackTrace() throws Exception {
+    void get_tableMissing_internalErrorWithRequestIdAndTheStackTraceOnlyInTheLog() throws Exception {
+        assertInternalErrorLoggedWithStackTrace("api-get-job.json", "req-500-get");
+    }
+
+    @Test
+    void batch_tableMissing_internalErrorWithRequestIdAndTheStackTraceOnlyInTheLog() throws Exception {
+        assertInternalErrorLoggedWithStackTrace("api-batch.json", "req-500-batch");
+    }
+
+    /** A dependency that fails for real (DynamoDB Local answers ResourceNotFoundException) behind the handler. */
+    void assertInternalErrorLoggedWithStackTrace(String eventFile, String requestId) throws Exception {
         var env = env("JWT");
         env.put("VIDEO_TABLE", "no-such-table");
         var handler = new VideoUrlHandler(env, LocalS3.CREDENTIALS, Clock.systemUTC(), CheckedLog.into(logs));
 
-        var response = handler.handleRequest(Events.api("api-get-job.json"), TestContext.of("req-500"));
+        var response = handler.handleRequest(Events.api(eventFile), TestContext.of(requestId));
 
         assertEquals(500, response.getStatusCode());
-        assertEquals(TestJson.MAPPER.readTree("{\"error\": {\"code\": \"internal\", \"message\": \"internal error; request id req-500\"}}"),
-                body(response));
-        assertTrue(logs.stream().anyMatch(l -> l.contains("api.failed") && l.contains("req-500")));
+        assertEquals(TestJson.MAPPER.readTree("{\"error\": {\"code\": \"internal\", \"message\": \"internal error; request id "
+                + requestId + "\"}}"), body(response));
+        for (String internal : List.of("Exception", "\tat ", "dev.videolinks", "software.amazon", "no-such-table")) {
+            assertFalse(response.getBody().contains(internal), internal + " in " + response.getBody());
+        }
+        var failures = new ArrayList<JsonNode>();
+        for (String logged : logs) {
+            JsonNode json = TestJson.MAPPER.readTree(logged);
+            if (json.path("event").asText().equals("api.failed")) {
+                failures.add(json);
+            }
+        }
+        assertEquals(1, failures.size(), logs.toString());
+        JsonNode line = failures.getFirst();
+        assertEquals("ERROR", line.get("level").asText());
+        assertEquals(requestId, line.get("request_id").asText());
+        String error = "software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException";
+        assertEquals(error, line.get("error").asText());
+        assertTrue(line.get("message").asText().contains("non-existent table"), line.get("message").asText());
+        JsonNode trace = line.get("stack_trace");
+        assertTrue(trace.get(0).asText().startsWith(error + ": "), trace.get(0).asText());
+        var frames = new ArrayList<String>();
+        trace.forEach(frame -> frames.add(frame.asText()));
+        assertTrue(frames.stream().anyMatch(frame -> frame.startsWith("\tat dev.videolinks.VideoTable.")), frames.toString());
     }
 
     // --- every bad request, each its own event file ---
