@@ -51,14 +51,18 @@ public final class VideoUrlHandler implements RequestHandler<APIGatewayV2HTTPEve
             return switch (String.valueOf(event.getRouteKey())) {
                 case GET_JOB -> {
                     var job = urls.one(caller, UrlRequest.single(event, config));
-                    requestLog.info("api.answered", "status", 200, "job_id", job.jobId(), "videos", job.videos().size());
-                    yield json(200, job, urls.maxAge(List.of(job)));
+                    String body = ResponseLimit.single(job.jobId(), Json.writeString(job));
+                    requestLog.info("api.answered", "status", 200, "job_id", job.jobId(), "videos", job.videos().size(),
+                            "bytes", ResponseLimit.bytes(body));
+                    yield json(200, body, urls.maxAge(List.of(job)));
                 }
                 case BATCH -> {
-                    var batch = urls.many(caller, UrlRequest.batch(event, config));
-                    requestLog.info("api.answered", "status", 200, "jobs", batch.jobs().size(),
-                            "not_found", batch.notFound().size());
-                    yield json(200, batch, urls.maxAge(List.copyOf(batch.jobs().values())));
+                    var page = urls.many(caller, UrlRequest.batch(event, config));
+                    var batch = page.view();
+                    String body = page.body();
+                    requestLog.info("api.answered", "status", 200, "jobs", batch.jobs().size(), "not_found",
+                            batch.notFound().size(), "unprocessed", batch.unprocessed().size(), "bytes", ResponseLimit.bytes(body));
+                    yield json(200, body, urls.maxAge(batch.jobs().values()));
                 }
                 default -> throw ApiError.notFound("no route " + event.getRouteKey());
             };
@@ -93,7 +97,7 @@ public final class VideoUrlHandler implements RequestHandler<APIGatewayV2HTTPEve
         return VideoUrls.Caller.user(owner);
     }
 
-    private static APIGatewayV2HTTPResponse json(int status, Object body, long maxAgeSeconds) {
+    private static APIGatewayV2HTTPResponse json(int status, String body, long maxAgeSeconds) {
         return response(status, body, "private, max-age=" + maxAgeSeconds);
     }
 
@@ -101,14 +105,14 @@ public final class VideoUrlHandler implements RequestHandler<APIGatewayV2HTTPEve
         var error = new LinkedHashMap<String, String>();
         error.put("code", code);
         error.put("message", message);
-        return response(status, Map.of("error", error), "no-store");
+        return response(status, Json.writeString(Map.of("error", error)), "no-store");
     }
 
-    private static APIGatewayV2HTTPResponse response(int status, Object body, String cacheControl) {
+    private static APIGatewayV2HTTPResponse response(int status, String body, String cacheControl) {
         return APIGatewayV2HTTPResponse.builder()
                 .withStatusCode(status)
                 .withHeaders(Map.of("Content-Type", "application/json", "Cache-Control", cacheControl))
-                .withBody(Json.writeString(body))
+                .withBody(body)
                 .withIsBase64Encoded(false)
                 .build();
     }

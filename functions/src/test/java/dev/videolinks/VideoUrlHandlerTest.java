@@ -234,6 +234,7 @@ class VideoUrlHandlerTest {
         JsonNode answer = body(response);
         assertEquals(List.of(JOB), iterate(answer.get("jobs").fieldNames()));
         assertEquals("[\"job_pair\",\"cmh3unknown0000000000000\"]", answer.get("not_found").toString());
+        assertEquals("[]", answer.get("unprocessed").toString());
         assertArrayEquals(VIDEO, fetch(answer.at("/jobs/" + JOB + "/videos/0/file_url").asText()).body());
     }
 
@@ -264,6 +265,33 @@ class VideoUrlHandlerTest {
             assertArrayEquals(("clip number " + i).getBytes(StandardCharsets.UTF_8), fetch(url).body());
         }
         assertEquals(100, urls.size());
+        assertEquals(0, body(response).get("unprocessed").size());
+    }
+
+    @Test
+    void batch_idsPastTheFirstRead_answeredOrNotFoundInRequestOrder() throws Exception {
+        var videos = new VideoTable(aws.dynamoDb().client(), table);
+        var ids = new ArrayList<String>();
+        for (int i = 0; i < VideoUrls.FIRST_READ + 2; i++) {
+            String job = "page_" + i;
+            String key = "generated_videos/user_42/" + job + "/clip.mp4";
+            aws.s3().put(Events.BUCKET, key, VIDEO, "video/mp4", Map.of());
+            videos.recordVideo(new Video(job, "user_42", 1, Events.BUCKET, key, "etag" + i, null, VIDEO.length,
+                    "video/mp4", Map.of(), null, Instant.now(), false));
+            ids.add(job);
+        }
+        ids.add(VideoUrls.FIRST_READ + 1, "page_unknown");
+        var event = Events.api("api-batch.json");
+        event.setBody(TestJson.MAPPER.writeValueAsString(Map.of("job_ids", ids)));
+
+        JsonNode answer = body(call(event, "JWT", LocalS3.CREDENTIALS));
+
+        var answered = new ArrayList<>(ids);
+        answered.remove("page_unknown");
+        assertEquals(answered, iterate(answer.get("jobs").fieldNames()));
+        assertEquals("[\"page_unknown\"]", answer.get("not_found").toString());
+        assertEquals("[]", answer.get("unprocessed").toString());
+        assertArrayEquals(VIDEO, fetch(answer.at("/jobs/" + answered.getLast() + "/videos/0/file_url").asText()).body());
     }
 
     @Test
