@@ -2,8 +2,10 @@ package dev.videolinks;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -35,6 +37,11 @@ final class Json {
             .disable(com.fasterxml.jackson.core.StreamWriteFeature.AUTO_CLOSE_TARGET)
             .build();
 
+    /** Request bodies: a field named twice in one object is refused, not "the last one wins". */
+    private static final JsonFactory STRICT = JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+
     private static final Map<Class<?>, Property[]> PROPERTIES = new ConcurrentHashMap<>();
 
     private record Property(String name, Method accessor) {}
@@ -42,9 +49,61 @@ final class Json {
     private Json() {}
 
     /** Malformed JSON: the input could not be read as one JSON value. */
-    static final class MalformedJsonException extends IOException {
+    static class MalformedJsonException extends IOException {
         MalformedJsonException(String message, Throwable cause) {
             super(message, cause);
+        }
+    }
+
+    /** An object that names the same field twice. */
+    static final class DuplicateFieldException extends MalformedJsonException {
+        private final String field;
+
+        DuplicateFieldException(String field, Throwable cause) {
+            super("duplicate field '" + field + "'", cause);
+            this.field = field;
+        }
+
+        String field() {
+            return field;
+        }
+    }
+
+    /** Something other than whitespace after the JSON value. */
+    static final class TrailingDataException extends MalformedJsonException {
+        TrailingDataException(Throwable cause) {
+            super("data after the JSON value", cause);
+        }
+    }
+
+    /**
+     * A request body: exactly one JSON value with nothing but whitespace after it, and no object naming a field
+     * twice. Gives what {@link #parse(byte[])} gives.
+     */
+    static Object parseStrict(String json) throws MalformedJsonException {
+        try (JsonParser parser = STRICT.createParser(json)) {
+            Object value;
+            try {
+                value = parse(parser);
+            } catch (MalformedJsonException e) {
+                // jackson-core reports STRICT_DUPLICATE_DETECTION with this message, the field being the current name
+                if (e.getCause() instanceof JsonParseException cause && cause.getOriginalMessage().startsWith("Duplicate field")) {
+                    throw new DuplicateFieldException(parser.currentName(), cause);
+                }
+                throw e;
+            }
+            try {
+                if (parser.nextToken() != null) {
+                    throw new TrailingDataException(null);
+                }
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new TrailingDataException(e);
+            }
+            return value;
+        } catch (MalformedJsonException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read JSON from memory", e);
         }
     }
 

@@ -1,13 +1,14 @@
 package dev.videolinks;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -20,6 +21,13 @@ record UrlRequest(List<String> jobIds, Duration ttl, UrlSigner.Disposition dispo
     static final Duration MIN_TTL = Duration.ofSeconds(60);
     private static final Pattern DIGITS = Pattern.compile("\\d{1,9}");
     private static final Set<String> BATCH_FIELDS = Set.of("job_ids", "expires_in", "disposition");
+    /** RFC 9110 §8.3.1: {@code type "/" subtype *( OWS ";" OWS [ name "=" ( token / quoted-string ) ] )}. */
+    private static final String TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
+    private static final String QUOTED = "\"(?:[\\t \\x21\\x23-\\x5B\\x5D-\\x7E\\x80-\\xFF]|\\\\[\\t \\x21-\\x7E\\x80-\\xFF])*\"";
+    private static final String PARAMETER_TEXT = ";[ \\t]*(" + TOKEN + ")=(" + TOKEN + "|" + QUOTED + ")";
+    private static final Pattern MEDIA_TYPE = Pattern.compile("[ \\t]*(" + TOKEN + ")/(" + TOKEN + ")"
+            + "((?:[ \\t]*(?:" + PARAMETER_TEXT + "|;))*)[ \\t]*");
+    private static final Pattern PARAMETER = Pattern.compile(PARAMETER_TEXT);
 
     /** {@code GET /videos/{jobId}?expires_in=&disposition=} */
     static UrlRequest single(APIGatewayV2HTTPEvent event, Config config) {
@@ -31,18 +39,16 @@ record UrlRequest(List<String> jobIds, Duration ttl, UrlSigner.Disposition dispo
 
     /** {@code POST /videos/urls} with {@code {"job_ids": [...], "expires_in": 900, "disposition": "inline"}}. */
     static UrlRequest batch(APIGatewayV2HTTPEvent event, Config config) {
-        String contentType = header(event, "content-type");
-        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).strip().startsWith("application/json")) {
-            throw ApiError.badRequest("Content-Type must be application/json");
-        }
-        byte[] body = body(event);
+        requireJson(header(event, "content-type"));
         Object parsed;
         try {
-            parsed = Json.parse(body);
+            parsed = Json.parseStrict(body(event));
+        } catch (Json.DuplicateFieldException e) {
+            throw ApiError.badRequest("body names the field '" + printable(e.field()) + "' twice");
+        } catch (Json.TrailingDataException e) {
+            throw ApiError.badRequest("body has data after its JSON value");
         } catch (Json.MalformedJsonException e) {
             throw ApiError.badRequest("body is not valid JSON");
-        } catch (java.io.IOException e) {
-            throw ApiError.badRequest("body cannot be read");
         }
         if (!(parsed instanceof Map<?, ?> json)) {
             throw ApiError.badRequest("body must be a JSON object with job_ids");
@@ -125,7 +131,38 @@ record UrlRequest(List<String> jobIds, Duration ttl, UrlSigner.Disposition dispo
         return value;
     }
 
-    private static byte[] body(APIGatewayV2HTTPEvent event) {
+    /**
+     * {@code application/json}, type and subtype in any case, with no charset but UTF-8 (RFC 8259 §8.1: JSON between
+     * systems is UTF-8); a body in any other charset would be misread, so it is refused rather than guessed.
+     */
+    private static void requireJson(String contentType) {
+        if (contentType == null) {
+            throw ApiError.badRequest("Content-Type must be application/json, got none");
+        }
+        var mediaType = MEDIA_TYPE.matcher(contentType);
+        if (!mediaType.matches()) {
+            throw ApiError.badRequest("Content-Type '" + printable(contentType) + "' is not a media type; expected application/json");
+        }
+        if (!mediaType.group(1).equalsIgnoreCase("application") || !mediaType.group(2).equalsIgnoreCase("json")) {
+            throw ApiError.badRequest("Content-Type must be application/json, got '"
+                    + printable(mediaType.group(1) + "/" + mediaType.group(2)) + "'");
+        }
+        var parameter = PARAMETER.matcher(mediaType.group(3));
+        while (parameter.find()) {
+            String value = unquote(parameter.group(2));
+            if (parameter.group(1).equalsIgnoreCase("charset") && !value.equalsIgnoreCase("utf-8")) {
+                throw ApiError.badRequest("Content-Type charset must be utf-8, got '" + printable(value) + "'");
+            }
+        }
+    }
+
+    /** RFC 9110 §5.6.4: a quoted-string's value, without its quotes and backslash escapes. */
+    private static String unquote(String value) {
+        return value.startsWith("\"") ? value.substring(1, value.length() - 1).replaceAll("\\\\(.)", "$1") : value;
+    }
+
+    /** The body as text: API Gateway gives it as a string, or base64 of its bytes, which must then be UTF-8. */
+    private static String body(APIGatewayV2HTTPEvent event) {
         String body = event.getBody();
         if (body == null || body.isEmpty()) {
             throw ApiError.badRequest("body is empty; expected {\"job_ids\": [...]}");
@@ -143,7 +180,14 @@ record UrlRequest(List<String> jobIds, Duration ttl, UrlSigner.Disposition dispo
         if (bytes.length > MAX_BODY_BYTES) {
             throw ApiError.payloadTooLarge("body is larger than " + MAX_BODY_BYTES + " bytes");
         }
-        return bytes;
+        String text;
+        try {
+            text = event.getIsBase64Encoded() ? StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString() : body;
+        } catch (CharacterCodingException e) {
+            throw ApiError.badRequest("body is not valid UTF-8");
+        }
+        // RFC 8259 §8.1: a parser may ignore a byte order mark, and some clients still send one.
+        return text.startsWith("\uFEFF") ? text.substring(1) : text;
     }
 
     static String header(APIGatewayV2HTTPEvent event, String name) {

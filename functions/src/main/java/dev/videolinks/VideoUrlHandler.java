@@ -4,6 +4,8 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,14 +51,18 @@ public final class VideoUrlHandler implements RequestHandler<APIGatewayV2HTTPEve
             return switch (String.valueOf(event.getRouteKey())) {
                 case GET_JOB -> {
                     var job = urls.one(caller, UrlRequest.single(event, config));
-                    requestLog.info("api.answered", "status", 200, "job_id", job.jobId(), "videos", job.videos().size());
-                    yield json(200, job, urls.maxAge(List.of(job)));
+                    String body = ResponseLimit.single(job.jobId(), Json.writeString(job));
+                    requestLog.info("api.answered", "status", 200, "job_id", job.jobId(), "videos", job.videos().size(),
+                            "bytes", ResponseLimit.bytes(body));
+                    yield json(200, body, urls.maxAge(List.of(job)));
                 }
                 case BATCH -> {
-                    var batch = urls.many(caller, UrlRequest.batch(event, config));
-                    requestLog.info("api.answered", "status", 200, "jobs", batch.jobs().size(),
-                            "not_found", batch.notFound().size());
-                    yield json(200, batch, urls.maxAge(List.copyOf(batch.jobs().values())));
+                    var page = urls.many(caller, UrlRequest.batch(event, config));
+                    var batch = page.view();
+                    String body = page.body();
+                    requestLog.info("api.answered", "status", 200, "jobs", batch.jobs().size(), "not_found",
+                            batch.notFound().size(), "unprocessed", batch.unprocessed().size(), "bytes", ResponseLimit.bytes(body));
+                    yield json(200, body, urls.maxAge(batch.jobs().values()));
                 }
                 default -> throw ApiError.notFound("no route " + event.getRouteKey());
             };
@@ -64,9 +70,17 @@ public final class VideoUrlHandler implements RequestHandler<APIGatewayV2HTTPEve
             requestLog.info("api.refused", "status", e.status(), "code", e.code(), "reason", e.getMessage());
             return error(e.status(), e.code(), e.getMessage());
         } catch (RuntimeException e) {
-            requestLog.error("api.failed", "status", 500, "error", e.getClass().getName(), "message", e.getMessage());
+            requestLog.error("api.failed", "status", 500, "error", e.getClass().getName(), "message", e.getMessage(),
+                    "stack_trace", stackTrace(e));
             return error(500, "internal", "internal error; request id " + context.getAwsRequestId());
         }
+    }
+
+    /** The JDK's own rendering of the trace (causes, suppressed, "... n more"), one line per entry, for the log line. */
+    private static List<String> stackTrace(Throwable e) {
+        var trace = new StringWriter();
+        e.printStackTrace(new PrintWriter(trace));
+        return trace.toString().lines().toList();
     }
 
     /** The owner claim from the JWT authorizer, or a trusted backend in IAM mode. */
@@ -83,7 +97,7 @@ public final class VideoUrlHandler implements RequestHandler<APIGatewayV2HTTPEve
         return VideoUrls.Caller.user(owner);
     }
 
-    private static APIGatewayV2HTTPResponse json(int status, Object body, long maxAgeSeconds) {
+    private static APIGatewayV2HTTPResponse json(int status, String body, long maxAgeSeconds) {
         return response(status, body, "private, max-age=" + maxAgeSeconds);
     }
 
@@ -91,14 +105,14 @@ public final class VideoUrlHandler implements RequestHandler<APIGatewayV2HTTPEve
         var error = new LinkedHashMap<String, String>();
         error.put("code", code);
         error.put("message", message);
-        return response(status, Map.of("error", error), "no-store");
+        return response(status, Json.writeString(Map.of("error", error)), "no-store");
     }
 
-    private static APIGatewayV2HTTPResponse response(int status, Object body, String cacheControl) {
+    private static APIGatewayV2HTTPResponse response(int status, String body, String cacheControl) {
         return APIGatewayV2HTTPResponse.builder()
                 .withStatusCode(status)
                 .withHeaders(Map.of("Content-Type", "application/json", "Cache-Control", cacheControl))
-                .withBody(Json.writeString(body))
+                .withBody(body)
                 .withIsBase64Encoded(false)
                 .build();
     }

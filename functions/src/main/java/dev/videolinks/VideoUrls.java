@@ -3,11 +3,9 @@ package dev.videolinks;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /** Fresh presigned URLs for the jobs a caller may see (SPEC §4). */
 final class VideoUrls {
@@ -15,7 +13,10 @@ final class VideoUrls {
     /** A job as the API shows it. Its videos are the same objects as in the webhook. */
     record JobView(String jobId, String status, String userId, List<VideoLink> videos) {}
 
-    record BatchView(Map<String, JobView> jobs, List<String> notFound) {}
+    /** A page of a batch answer: the jobs it holds, the ids not found, and the ids left for the client to ask again. */
+    record BatchView(Map<String, JobView> jobs, List<String> notFound, List<String> unprocessed) {}
+
+    static final int FIRST_READ = 10;
 
     private final VideoTable table;
     private final UrlSigner signer;
@@ -30,23 +31,37 @@ final class VideoUrls {
     /** The job for this caller, or not found; a caller of null is trusted (IAM mode) and sees every job. */
     JobView one(Caller caller, UrlRequest request) {
         String jobId = request.jobIds().getFirst();
-        return table.job(jobId).flatMap(job -> view(caller, job, request))
+        return table.job(jobId).filter(job -> isVisible(caller, job)).map(job -> view(job, request))
                 .orElseThrow(() -> ApiError.notFound("job not found"));
     }
 
-    BatchView many(Caller caller, UrlRequest request) {
-        Map<String, Job> found = table.jobs(request.jobIds());
-        var jobs = new LinkedHashMap<String, JobView>();
-        var notFound = new ArrayList<String>();
-        for (String jobId : request.jobIds()) {
-            Optional<JobView> view = Optional.ofNullable(found.get(jobId)).flatMap(job -> view(caller, job, request));
-            view.ifPresentOrElse(v -> jobs.put(jobId, v), () -> notFound.add(jobId));
+    /**
+     * The requested jobs this caller may see, in request order, as many as fit in one answer (see
+     * {@link ResponseLimit}): the ids before the first job that did not fit are answered or not found, that job and
+     * every id after it are unprocessed. The first {@value #FIRST_READ} jobs are read, then the rest only if the
+     * answer has room left: a page of the largest jobs (three fit) does not read the tens of megabytes of jobs it
+     * would leave unprocessed, and a gallery costs at most two round trips.
+     */
+    ResponseLimit.BatchPage many(Caller caller, UrlRequest request) {
+        List<String> ids = request.jobIds();
+        var page = new ResponseLimit.BatchPage(ids);
+        int next = 0;
+        for (int end : List.of(Math.min(FIRST_READ, ids.size()), ids.size())) {
+            Map<String, Job> found = table.jobs(ids.subList(next, end));
+            for (; next < end; next++) {
+                Job job = found.get(ids.get(next));
+                if (job == null || !isVisible(caller, job)) {
+                    page.notFound(ids.get(next));
+                } else if (!page.add(view(job, request))) {
+                    return page.unprocessed(ids.subList(next, ids.size()));
+                }
+            }
         }
-        return new BatchView(jobs, notFound);
+        return page;
     }
 
     /** Seconds a client may cache an answer: until the earliest URL expiry, less a minute; never negative. */
-    long maxAge(List<JobView> views) {
+    long maxAge(Collection<JobView> views) {
         Instant now = clock.instant();
         return views.stream().flatMap(v -> v.videos().stream())
                 .map(VideoLink::fileUrlExpiresAt)
@@ -56,15 +71,15 @@ final class VideoUrls {
     }
 
     /** Another user's job, a job with no owner (unless trusted) and a job without videos are all "not found". */
-    private Optional<JobView> view(Caller caller, Job job, UrlRequest request) {
-        List<Video> videos = job.videos();
-        if (videos.isEmpty() || !caller.maySee(job)) {
-            return Optional.empty();
-        }
-        var links = videos.stream()
+    private static boolean isVisible(Caller caller, Job job) {
+        return !job.videos().isEmpty() && caller.maySee(job);
+    }
+
+    private JobView view(Job job, UrlRequest request) {
+        var links = job.videos().stream()
                 .map(video -> VideoLink.of(video, signer.sign(video, request.ttl(), request.disposition())))
                 .toList();
-        return Optional.of(new JobView(job.jobId(), job.isComplete() ? "completed" : "processing", job.userId(), links));
+        return new JobView(job.jobId(), job.isComplete() ? "completed" : "processing", job.userId(), links);
     }
 
     /** Who asks: a user named by the JWT owner claim, or a trusted backend (IAM mode). */

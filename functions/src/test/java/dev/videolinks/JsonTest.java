@@ -49,7 +49,7 @@ class JsonTest {
         var jobs = new LinkedHashMap<String, VideoUrls.JobView>();
         jobs.put("job", view);
         jobs.put("other", new VideoUrls.JobView("other", "processing", "u", List.of()));
-        assertSameAsDatabind(new VideoUrls.BatchView(jobs, List.of("missing")));
+        assertSameAsDatabind(new VideoUrls.BatchView(jobs, List.of("missing"), List.of("later")));
         assertSameAsDatabind(new VideoCompletion.Report(
                 List.of(new VideoCompletion.ObjectOutcome("k", VideoCompletion.Outcome.RECORDED, "j", null)),
                 List.of(new JobDelivery.Result("j", "msg_1", Delivery.State.FAILED, 3, 503, "status 503", false, true),

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -233,6 +234,7 @@ class VideoUrlHandlerTest {
         JsonNode answer = body(response);
         assertEquals(List.of(JOB), iterate(answer.get("jobs").fieldNames()));
         assertEquals("[\"job_pair\",\"cmh3unknown0000000000000\"]", answer.get("not_found").toString());
+        assertEquals("[]", answer.get("unprocessed").toString());
         assertArrayEquals(VIDEO, fetch(answer.at("/jobs/" + JOB + "/videos/0/file_url").asText()).body());
     }
 
@@ -263,20 +265,78 @@ class VideoUrlHandlerTest {
             assertArrayEquals(("clip number " + i).getBytes(StandardCharsets.UTF_8), fetch(url).body());
         }
         assertEquals(100, urls.size());
+        assertEquals(0, body(response).get("unprocessed").size());
     }
 
     @Test
-    void anyRoute_unexpectedFailure_internalErrorWithRequestIdAndNoStackTrace() throws Exception {
+    void batch_idsPastTheFirstRead_answeredOrNotFoundInRequestOrder() throws Exception {
+        var videos = new VideoTable(aws.dynamoDb().client(), table);
+        var ids = new ArrayList<String>();
+        for (int i = 0; i < VideoUrls.FIRST_READ + 2; i++) {
+            String job = "page_" + i;
+            String key = "generated_videos/user_42/" + job + "/clip.mp4";
+            aws.s3().put(Events.BUCKET, key, VIDEO, "video/mp4", Map.of());
+            videos.recordVideo(new Video(job, "user_42", 1, Events.BUCKET, key, "etag" + i, null, VIDEO.length,
+                    "video/mp4", Map.of(), null, Instant.now()));
+            ids.add(job);
+        }
+        ids.add(VideoUrls.FIRST_READ + 1, "page_unknown");
+        var event = Events.api("api-batch.json");
+        event.setBody(TestJson.MAPPER.writeValueAsString(Map.of("job_ids", ids)));
+
+        JsonNode answer = body(call(event, "JWT", LocalS3.CREDENTIALS));
+
+        var answered = new ArrayList<>(ids);
+        answered.remove("page_unknown");
+        assertEquals(answered, iterate(answer.get("jobs").fieldNames()));
+        assertEquals("[\"page_unknown\"]", answer.get("not_found").toString());
+        assertEquals("[]", answer.get("unprocessed").toString());
+        assertArrayEquals(VIDEO, fetch(answer.at("/jobs/" + answered.getLast() + "/videos/0/file_url").asText()).body());
+    }
+
+    @Test
+    void get_tableMissing_internalErrorWithRequestIdAndTheStackTraceOnlyInTheLog() throws Exception {
+        assertInternalErrorLoggedWithStackTrace("api-get-job.json", "req-500-get");
+    }
+
+    @Test
+    void batch_tableMissing_internalErrorWithRequestIdAndTheStackTraceOnlyInTheLog() throws Exception {
+        assertInternalErrorLoggedWithStackTrace("api-batch.json", "req-500-batch");
+    }
+
+    /** A dependency that fails for real (DynamoDB Local answers ResourceNotFoundException) behind the handler. */
+    void assertInternalErrorLoggedWithStackTrace(String eventFile, String requestId) throws Exception {
         var env = env("JWT");
         env.put("VIDEO_TABLE", "no-such-table");
         var handler = new VideoUrlHandler(env, LocalS3.CREDENTIALS, Clock.systemUTC(), CheckedLog.into(logs));
 
-        var response = handler.handleRequest(Events.api("api-get-job.json"), TestContext.of("req-500"));
+        var response = handler.handleRequest(Events.api(eventFile), TestContext.of(requestId));
 
         assertEquals(500, response.getStatusCode());
-        assertEquals(TestJson.MAPPER.readTree("{\"error\": {\"code\": \"internal\", \"message\": \"internal error; request id req-500\"}}"),
-                body(response));
-        assertTrue(logs.stream().anyMatch(l -> l.contains("api.failed") && l.contains("req-500")));
+        assertEquals(TestJson.MAPPER.readTree("{\"error\": {\"code\": \"internal\", \"message\": \"internal error; request id "
+                + requestId + "\"}}"), body(response));
+        for (String internal : List.of("Exception", "\tat ", "dev.videolinks", "software.amazon", "no-such-table")) {
+            assertFalse(response.getBody().contains(internal), internal + " in " + response.getBody());
+        }
+        var failures = new ArrayList<JsonNode>();
+        for (String logged : logs) {
+            JsonNode json = TestJson.MAPPER.readTree(logged);
+            if (json.path("event").asText().equals("api.failed")) {
+                failures.add(json);
+            }
+        }
+        assertEquals(1, failures.size(), logs.toString());
+        JsonNode line = failures.getFirst();
+        assertEquals("ERROR", line.get("level").asText());
+        assertEquals(requestId, line.get("request_id").asText());
+        String error = "software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException";
+        assertEquals(error, line.get("error").asText());
+        assertTrue(line.get("message").asText().contains("non-existent table"), line.get("message").asText());
+        JsonNode trace = line.get("stack_trace");
+        assertTrue(trace.get(0).asText().startsWith(error + ": "), trace.get(0).asText());
+        var frames = new ArrayList<String>();
+        trace.forEach(frame -> frames.add(frame.asText()));
+        assertTrue(frames.stream().anyMatch(frame -> frame.startsWith("\tat dev.videolinks.VideoTable.")), frames.toString());
     }
 
     // --- every bad request, each its own event file ---
@@ -364,7 +424,74 @@ class VideoUrlHandlerTest {
 
     @Test
     void batch_wrongContentType_badRequest() throws Exception {
-        assertBadRequest(call("api-bad-batch-wrong-content-type.json"), "Content-Type must be application/json");
+        assertBadRequest(call("api-bad-batch-wrong-content-type.json"),
+                "Content-Type must be application/json, got 'application/x-www-form-urlencoded'");
+    }
+
+    @Test
+    void batch_dataAfterTheObject_badRequest() throws Exception {
+        assertBadRequest(call("bad/api-batch-trailing-data.json"), "body has data after its JSON value");
+    }
+
+    @Test
+    void batch_secondObjectAfterTheFirst_badRequest() throws Exception {
+        assertBadRequest(call("bad/api-batch-trailing-second-object.json"), "body has data after its JSON value");
+    }
+
+    @Test
+    void batch_fieldNamedTwice_badRequestInsteadOfTheLastOneWinning() throws Exception {
+        assertBadRequest(call("bad/api-batch-duplicate-field.json"), "body names the field 'job_ids' twice");
+    }
+
+    @Test
+    void batch_contentTypeApplicationJsonfoo_badRequest() throws Exception {
+        assertBadRequest(call("bad/api-batch-content-type-jsonfoo.json"),
+                "Content-Type must be application/json, got 'application/jsonfoo'");
+    }
+
+    @Test
+    void batch_contentTypeParameterWithoutValue_badRequest() throws Exception {
+        assertBadRequest(call("bad/api-batch-content-type-malformed.json"),
+                "Content-Type 'application/json; charset' is not a media type; expected application/json");
+    }
+
+    @Test
+    void batch_charsetUtf16_badRequestInsteadOfReadingItAsUtf8() throws Exception {
+        assertBadRequest(call("bad/api-batch-charset-utf-16.json"), "Content-Type charset must be utf-8, got 'utf-16'");
+    }
+
+    @Test
+    void batch_base64BodyThatIsNotUtf8_badRequest() throws Exception {
+        assertBadRequest(call("bad/api-batch-base64-invalid-utf8.json"), "body is not valid UTF-8");
+    }
+
+    @Test
+    void batch_jsonMediaTypeInAnyCaseWithUtf8Charset_answered() throws Exception {
+        for (String contentType : List.of("application/json", "Application/JSON; Charset=\"UTF-8\"",
+                "application/json;charset=utf-8", "application/json ; charset=Utf-8 ; profile=\"a;b\"")) {
+            var event = Events.api("api-batch.json");
+            event.setHeaders(Map.of("content-type", contentType));
+
+            var response = call(event, "JWT", LocalS3.CREDENTIALS);
+
+            assertEquals(200, response.getStatusCode(), contentType + ": " + response.getBody());
+            assertEquals(List.of(JOB), iterate(body(response).get("jobs").fieldNames()), contentType);
+        }
+    }
+
+    @Test
+    void batch_byteOrderMarkOrWhitespaceAroundTheObject_answered() throws Exception {
+        String json = "{\"job_ids\": [\"" + JOB + "\"]}";
+        for (String body : List.of("\uFEFF" + json, " \r\n" + json + " \n\t")) {
+            var event = Events.api("api-batch.json");
+            event.setBody(Base64.getEncoder().encodeToString(body.getBytes(StandardCharsets.UTF_8)));
+            event.setIsBase64Encoded(true);
+
+            var response = call(event, "JWT", LocalS3.CREDENTIALS);
+
+            assertEquals(200, response.getStatusCode(), response.getBody());
+            assertEquals(List.of(JOB), iterate(body(response).get("jobs").fieldNames()));
+        }
     }
 
     @Test
