@@ -8,8 +8,8 @@
 # The Maven wrapper by default, as for the tests; `MVN=mvn sam build` uses the Maven on the PATH instead.
 
 MVN ?= ./mvnw
-# Maven runs for seconds, three times (SAM never shares a makefile build between functions): C1 alone costs
-# about a third less CPU than the JIT's usual warm-up.
+# Maven runs for seconds, three times (SAM never shares a makefile build between functions): for so short a
+# run, C1 alone compiles less and finishes sooner.
 export MAVEN_OPTS := $(MAVEN_OPTS) -XX:TieredStopAtLevel=1
 
 build-VideoCompletionFunction build-VideoUrlFunction build-WebhookRedeliveryFunction:
