@@ -8,9 +8,12 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -23,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -288,6 +292,58 @@ class TemplateTest {
 
         assertEquals(Boolean.TRUE, secret.get("NoEcho"));
         assertEquals("", secret.get("Default"));
+    }
+
+    /**
+     * `sam build` builds each function with the Makefile's `build-<Id>` target. Without the Metadata, SAM's Maven
+     * builder runs `mvn clean install` and every test; without the target, `sam build` fails.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void functions_eachBuiltByItsMakefileTarget() throws IOException {
+        Set<String> targets = makeTargets(Files.readAllLines(MAKEFILE));
+        assertFalse(functions().isEmpty());
+        for (String id : functions().keySet()) {
+            var metadata = (Map<String, Object>) template.resources().get(id).getOrDefault("Metadata", Map.of());
+            assertEquals("makefile", metadata.get("BuildMethod"), id + ": without BuildMethod makefile, sam build runs every test");
+            assertTrue(targets.contains("build-" + id), "the Makefile has no build-" + id + " target");
+        }
+    }
+
+    /** The package only: the Maven command of `sam build` stops before the tests and the servers they start. */
+    @Test
+    void makefile_mavenStopsBeforeTheTestPhase() throws IOException {
+        List<String> maven = Files.readAllLines(MAKEFILE).stream().filter(line -> line.startsWith("\t$(MVN) ")).toList();
+        assertEquals(1, maven.size(), "the Makefile's Maven commands: " + maven);
+
+        var phases = new TreeSet<>(List.of(maven.getFirst().trim().split("\\s+")));
+        phases.retainAll(PHASES_FROM_TEST);
+        assertEquals(Set.of(), phases, "sam build would run the tests: " + maven.getFirst().trim());
+    }
+
+    @Test
+    void makeTargets_readsRulesNotRecipesCommentsOrVariables() {
+        var makefile = List.of("# build-Comment: no", "MVN ?= ./mvnw", "DIR := a:b", "build-A build-B: prerequisite",
+                "\t$(MVN) compile", "\techo x: y", "build-C:");
+
+        assertEquals(Set.of("build-A", "build-B", "build-C"), makeTargets(makefile));
+    }
+
+    static final Path MAKEFILE = Path.of("Makefile");
+    static final Set<String> PHASES_FROM_TEST = Set.of("test", "prepare-package", "package", "pre-integration-test",
+            "integration-test", "post-integration-test", "verify", "install", "deploy");
+    private static final Pattern MAKE_RULE = Pattern.compile("^([^\\s#:=][^:=]*):(?![:=])");
+
+    /** The targets of a Makefile's rules (`a b: prerequisites`), not its recipes, comments or variables. */
+    static Set<String> makeTargets(List<String> lines) {
+        var targets = new TreeSet<String>();
+        for (String line : lines) {
+            Matcher rule = MAKE_RULE.matcher(line);
+            if (rule.find()) {
+                targets.addAll(List.of(rule.group(1).trim().split("\\s+")));
+            }
+        }
+        return targets;
     }
 
     static void construct(Class<?> handler, Map<String, String> env) throws Exception {

@@ -1,0 +1,20 @@
+# What `sam build` runs (template.yaml: `Metadata: BuildMethod: makefile`): one `build-<Id>` target per function,
+# in a copy of this directory, with ARTIFACTS_DIR set to that function's build folder. It builds the Lambda
+# package only: it compiles the functions and copies their runtime jars; the tests are `./mvnw verify`.
+#
+# The package has the layout of target/video-links-lambda.zip, which `./mvnw verify` checks (DeployableIT):
+# target/classes at the root, the runtime jars of the pom's `lambda-lib` execution in lib/.
+#
+# The Maven wrapper by default, as for the tests; `MVN=mvn sam build` uses the Maven on the PATH instead.
+
+MVN ?= ./mvnw
+# Maven runs for seconds, three times (SAM never shares a makefile build between functions): for so short a
+# run, C1 alone compiles less and finishes sooner.
+export MAVEN_OPTS := $(MAVEN_OPTS) -XX:TieredStopAtLevel=1
+
+build-VideoCompletionFunction build-VideoUrlFunction build-WebhookRedeliveryFunction:
+	$(if $(ARTIFACTS_DIR),,$(error ARTIFACTS_DIR is not set: sam build sets it; by hand, make $@ ARTIFACTS_DIR=/tmp/package))
+	$(MVN) --batch-mode --quiet clean compile dependency:copy-dependencies@lambda-lib
+	mkdir -p "$(ARTIFACTS_DIR)/lib"
+	cp -R target/classes/. "$(ARTIFACTS_DIR)/"
+	cp target/lambda/lib/*.jar "$(ARTIFACTS_DIR)/lib/"
