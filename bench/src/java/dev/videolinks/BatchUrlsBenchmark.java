@@ -58,7 +58,7 @@ public class BatchUrlsBenchmark {
             String job = "gallery_" + i;
             String key = "generated_videos/user_42/" + job + "/clip.mp4";
             var video = new Video(job, "user_42", 1, Events.BUCKET, key, "etag" + i, null, 1234, "video/mp4",
-                    Map.of("processing-time", "12.5"), null, Instant.now(), false);
+                    Map.of("processing-time", "12.5"), null, Instant.now());
             table.recordVideo(video);
             videos.add(video);
             ids.add(job);

@@ -38,7 +38,7 @@ public class PresignBenchmark {
                 .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build()).build(),
                 LocalS3.CREDENTIALS);
         video = new Video("job_1", "user_42", 1, Events.BUCKET, "generated_videos/user_42/job_1/clip.mp4", "etag",
-                null, 1234, "video/mp4", Map.of(), null, Instant.now(), false);
+                null, 1234, "video/mp4", Map.of(), null, Instant.now());
     }
 
     @Benchmark
