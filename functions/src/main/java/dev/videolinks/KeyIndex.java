@@ -47,7 +47,7 @@ final class KeyIndex {
      */
     Claim claim(Video video) {
         var names = new HashMap<>(Map.of("#job", "points_to"));
-        var values = new HashMap<String, AttributeValue>(Map.of(":job", s(video.jobId()), ":etag", s(video.eTag()),
+        var values = new HashMap<String, AttributeValue>(Map.of(":job", s(video.jobId()), ":etag", s(video.etag()),
                 ":false", AttributeValue.fromBool(false)));
         String set = "#job = :job, etag = :etag, removed = :false";
         if (video.versionId() != null) {

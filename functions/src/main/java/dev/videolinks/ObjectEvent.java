@@ -11,7 +11,7 @@ import java.util.Map;
  * event. The key is decoded here, exactly once; the version id is null in an unversioned bucket; the sequencer
  * is in {@link #sequencer(String) comparable form}, or null.
  */
-record ObjectEvent(Kind kind, String bucket, String key, String eTag, String versionId, String sequencer) {
+record ObjectEvent(Kind kind, String bucket, String key, String versionId, String sequencer) {
 
     /**
      * CREATED: a new object or version. DELETED: the object (unversioned bucket) or the version {@code versionId}
@@ -92,7 +92,7 @@ record ObjectEvent(Kind kind, String bucket, String key, String eTag, String ver
                 try {
                     // Notification keys are form-encoded: '+' is a space, "%2B" a plus.
                     String key = URLDecoder.decode(rawKey, StandardCharsets.UTF_8);
-                    objects.add(new ObjectEvent(kind, bucket, key, text(object, "eTag"), text(object, "versionId"),
+                    objects.add(new ObjectEvent(kind, bucket, key, text(object, "versionId"),
                             text(object, "sequencer")));
                 } catch (IllegalArgumentException e) {
                     rejected.add("key is not valid URL encoding");
@@ -121,7 +121,7 @@ record ObjectEvent(Kind kind, String bucket, String key, String eTag, String ver
         }
         // EventBridge keys are not encoded.
         Object object = path(detail, "object");
-        return new Batch(List.of(new ObjectEvent(kind, bucket, key, text(object, "etag"), text(object, "version-id"),
+        return new Batch(List.of(new ObjectEvent(kind, bucket, key, text(object, "version-id"),
                 text(object, "sequencer"))), List.of());
     }
 

@@ -13,7 +13,7 @@ record Video(
         int videoCount,
         String bucket,
         String key,
-        String eTag,
+        String etag,
         String versionId,
         long size,
         String contentType,
@@ -27,7 +27,7 @@ record Video(
 
     /** What makes this version differ from another version of the same key. */
     String version() {
-        return versionId == null || versionId.isEmpty() ? eTag : eTag + "/" + versionId;
+        return versionId == null || versionId.isEmpty() ? etag : etag + "/" + versionId;
     }
 
     String filename() {

@@ -215,7 +215,7 @@ final class VideoCompletion {
                 return new ObjectOutcome(key, Outcome.IGNORED, jobId.get(), "a version other than the recorded one was deleted");
             }
             keyIndex.removed(key, event.sequencer());
-            return table.removeVideo(jobId.get(), key, recorded.get().eTag(), recorded.get().versionId(), null)
+            return table.removeVideo(jobId.get(), key, recorded.get().etag(), recorded.get().versionId(), null)
                     .map(job -> new ObjectOutcome(key, Outcome.REMOVED, jobId.get(), null))
                     .orElseGet(() -> new ObjectOutcome(key, Outcome.IGNORED, jobId.get(), "replaced meanwhile"));
         }

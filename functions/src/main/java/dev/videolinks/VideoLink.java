@@ -29,7 +29,7 @@ record VideoLink(
                 url.expiresAt(),
                 video.size(),
                 VideoKeys.playableContentType(video.key(), video.contentType()),
-                video.eTag(),
+                video.etag(),
                 video.metadata());
     }
 }

@@ -141,7 +141,7 @@ final class VideoTable {
             values.put(":max", n(MAX_VIDEOS));
             conditions.add("attribute_not_exists(videos.#key) AND size(videos) < :max");
         } else {
-            conditions.add(isVersion(replacing.get().eTag(), replacing.get().versionId(), names, values));
+            conditions.add(isVersion(replacing.get().etag(), replacing.get().versionId(), names, values));
         }
         String expression = update + " ADD #rev :one";
         var updated = dynamoDb.updateItem(u -> u.tableName(table).key(key(video.jobId()))
@@ -251,7 +251,7 @@ final class VideoTable {
     /** A video's entry in the job's map, under its key: short names, since 100 of them share 400 KB. */
     static AttributeValue entry(Video video) {
         var entry = new HashMap<String, AttributeValue>();
-        entry.put("etag", s(video.eTag()));
+        entry.put("etag", s(video.etag()));
         entry.put("size", n(video.size()));
         entry.put("type", s(video.contentType()));
         entry.put("count", n(video.videoCount()));
