@@ -67,13 +67,16 @@ final class Log {
 
     static final String METRIC_NAMESPACE = "VideoLinks";
 
+    /** Fields whose value is null are left out: a line says what is known. */
     private void write(String level, String event, Object[] fields) {
         var line = new LinkedHashMap<String, Object>();
         line.put("level", level);
         line.put("event", event);
         line.putAll(context);
         for (int i = 0; i + 1 < fields.length; i += 2) {
-            line.put(String.valueOf(fields[i]), fields[i + 1]);
+            if (fields[i + 1] != null) {
+                line.put(String.valueOf(fields[i]), fields[i + 1]);
+            }
         }
         emit(line, event);
     }
