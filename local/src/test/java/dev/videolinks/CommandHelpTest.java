@@ -14,7 +14,7 @@ class CommandHelpTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"local/start", "local/invoke", "local/redrive", "bench/run", "bench/cold", "bench/warm",
-            "ops/redrive"})
+            "ops/redrive", "examples/demo"})
     void help_printsUsageAndExitsZero(String command) throws Exception {
         var process = new ProcessBuilder("bash", command, "--help").redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
