@@ -64,7 +64,9 @@ export function Player({ jobId, s3Key, filename, url, startAt = 0 }: Props) {
           playing.current = true;
         }}
         onPause={(e) => {
-          if (!e.currentTarget.error) playing.current = false;
+          // A failed or reloading element pauses too: that is not the viewer's choice.
+          const element = e.currentTarget;
+          if (!element.error && element.readyState >= HTMLMediaElement.HAVE_METADATA) playing.current = false;
         }}
         onPlaying={() => {
           retried.current = false;
