@@ -32,18 +32,18 @@ export function apiAuthMode(): "jwt" | "iam" {
 /** Fresh URLs for up to 100 jobs in one call. */
 export async function freshUrls(jobIds: string[], session: Session): Promise<BatchAnswer> {
   const url = `${apiUrl()}/videos/urls`;
-  const init: RequestInit = {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ job_ids: jobIds }),
-    signal: AbortSignal.timeout(TIMEOUT_MS),
-    cache: "no-store",
-  };
+  const body = JSON.stringify({ job_ids: jobIds });
+  let headers: HeadersInit = { "Content-Type": "application/json" };
+  if (apiAuthMode() === "iam") {
+    // Only signed by aws4fetch, sent below with the body as a string: aws4fetch's own fetch of its signed
+    // Request never completed inside Next.js's server (next 16.4), where plain fetch works.
+    headers = (await awsClient().sign(url, { method: "POST", headers, body })).headers;
+  } else {
+    headers = { ...headers, Authorization: `Bearer ${session.idToken}` };
+  }
   let response: Response;
   try {
-    response = apiAuthMode() === "iam"
-      ? await awsClient().fetch(url, init)
-      : await fetch(url, { ...init, headers: { ...init.headers, Authorization: `Bearer ${session.idToken}` } });
+    response = await fetch(url, { method: "POST", headers, body, signal: AbortSignal.timeout(TIMEOUT_MS), cache: "no-store" });
   } catch (error) {
     throw new VideoApiError(`URL API unreachable at ${url}: ${(error as Error).message}`);
   }

@@ -18,6 +18,7 @@ const OLD_SECRET = "whsec_b2xkIHNlY3JldCBiZWluZyByb3RhdGVkIG91dA==";
 const run = Date.now().toString(36);
 const TWO = `two_${run}`; // the two-video job
 const LATE = `late_${run}`; // the job whose URL really expires while the test runs
+const SIGNED = `iam_${run}`; // a job of the stack in IAM mode
 
 describe("video-links end to end in Chromium", { timeout: 8 * 60_000 }, () => {
   let artifacts, work, app, webhooks, api, browser, page, database;
@@ -62,7 +63,8 @@ describe("video-links end to end in Chromium", { timeout: 8 * 60_000 }, () => {
   // Deliveries for a job that have their answer from the app.
   const deliveries = (job) => webhooks.requests.filter((r) => r.method === "POST" && r.status !== undefined
     && JSON.parse(r.body).job_id === job);
-  const batchCalls = () => api.requests.filter((r) => r.method === "POST" && r.path === "/videos/urls");
+  const batchCallsOf = (proxy) => proxy.requests.filter((r) => r.method === "POST" && r.path === "/videos/urls");
+  const batchCalls = () => batchCallsOf(api);
   const videoRows = (job) => database.prepare("SELECT * FROM videos WHERE job_id = ? ORDER BY position").all(job);
   const jobRows = (job) => database.prepare("SELECT * FROM jobs WHERE job_id = ?").all(job);
   const deliveryRows = (job) => database.prepare("SELECT * FROM webhook_deliveries WHERE job_id = ?").all(job);
@@ -217,6 +219,52 @@ describe("video-links end to end in Chromium", { timeout: 8 * 60_000 }, () => {
     assert.deepEqual(new Set(JSON.parse(post.body).job_ids), new Set([TWO, LATE]));
     assert.equal(api.requests.length, 2, "the server asked for nothing");
     await page.screenshot({ path: path.join(artifacts, "gallery.png") });
+  });
+
+  test("against a stack in IAM mode the server signs its batch call with SigV4 (aws4fetch)", async () => {
+    const iamApi = await recordingProxy(required("STACK_IAM_API_URL"));
+    const signing = await startApp({
+      port: Number(required("IAM_APP_PORT")),
+      log: path.join(artifacts, "next-start-iam.log"),
+      env: {
+        WEBHOOK_SECRET: required("STACK_IAM_WEBHOOK_SECRET"),
+        VIDEO_API_URL: iamApi.url,
+        VIDEO_API_AUTH: "iam",
+        AWS_ACCESS_KEY_ID: required("STACK_ACCESS_KEY_ID"),
+        AWS_SECRET_ACCESS_KEY: required("STACK_SECRET_ACCESS_KEY"),
+        AWS_REGION: required("STACK_REGION"),
+        LOCAL_DEV_USER: "u1",
+        DATABASE_PATH: path.join(work, "iam.db"),
+      },
+    });
+    try {
+      upload({ user: "u1", job: SIGNED, files: ["clip.mp4"], s3: required("STACK_IAM_S3_ENDPOINT") });
+      await waitFor(`the webhook of ${SIGNED}`, async () =>
+        (await fetch(`${signing.url}/api/videos/${SIGNED}/result`)).status === 200);
+      iamApi.clear();
+
+      const result = await fetch(`${signing.url}/api/videos/${SIGNED}/result?refresh=1`);
+      const answer = await result.json();
+
+      assert.equal(result.status, 200, JSON.stringify(answer));
+      assert.equal(answer.refreshed, true);
+      const [call] = batchCallsOf(iamApi);
+      assert.equal(batchCallsOf(iamApi).length, 1);
+      assert.match(call.headers.authorization, new RegExp("^AWS4-HMAC-SHA256 Credential="
+        + `${required("STACK_ACCESS_KEY_ID")}/\\d{8}/${required("STACK_REGION")}/execute-api/aws4_request, `
+        + "SignedHeaders=[a-z0-9;-]*host[a-z0-9;-]*, Signature=[0-9a-f]{64}$"));
+      assert.match(call.headers["x-amz-date"], /^\d{8}T\d{6}Z$/);
+
+      // The gallery cannot sign in the browser: the server asks, in one call, and the page plays.
+      iamApi.clear();
+      await page.goto(`${signing.url}/gallery`);
+      await playsEveryVideo(1);
+      assert.deepEqual(iamApi.requests.map((r) => [r.method, r.path, r.headers.origin ?? "server", r.status]),
+        [["POST", "/videos/urls", "server", 200]]);
+    } finally {
+      signing.stop();
+      await iamApi.close();
+    }
   });
 
   test("without WEBHOOK_SECRET the route answers 500 and stores nothing, so the stack retries later", async () => {

@@ -132,7 +132,7 @@ export async function waitFor(what, condition, seconds = 30) {
 }
 
 /** Runs the generator (examples/generator/upload.py) against the local stack's S3, as a user would. */
-export function upload({ user, job, files, extra = [] }) {
+export function upload({ user, job, files, extra = [], s3 = required("STACK_S3_ENDPOINT") }) {
   const python = process.env.PYTHON || "python3";
   const generator = path.resolve(APP_DIR, "..", "generator");
   const result = spawnSync(python, [path.join(generator, "upload.py"), "--user", user, "--job", job, ...extra,
@@ -141,7 +141,7 @@ export function upload({ user, job, files, extra = [] }) {
     timeout: 60_000,
     env: {
       ...process.env,
-      AWS_ENDPOINT_URL_S3: required("STACK_S3_ENDPOINT"),
+      AWS_ENDPOINT_URL_S3: s3,
       AWS_ACCESS_KEY_ID: required("STACK_ACCESS_KEY_ID"),
       AWS_SECRET_ACCESS_KEY: required("STACK_SECRET_ACCESS_KEY"),
       AWS_REGION: required("STACK_REGION"),

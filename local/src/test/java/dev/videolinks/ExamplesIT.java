@@ -43,8 +43,11 @@ class ExamplesIT {
     static Path work;
 
     static LocalStack stack;
+    /** A second stack in IAM mode, for the app's SigV4 calls; its webhooks go straight to a second app. */
+    static LocalStack iamStack;
     static int appPort;
     static int webhookProxyPort;
+    static int iamAppPort;
 
     @BeforeAll
     static void start() throws Exception {
@@ -53,11 +56,13 @@ class ExamplesIT {
             if (ci) {
                 fail("-DskipExamples is refused in CI: the examples' tests always run there");
             }
+            System.out.println("[examples] SKIPPED on request (-DskipExamples): the generator's and the browser test");
             Assumptions.abort("examples' tests skipped on request (-DskipExamples)");
         }
         Files.createDirectories(ARTIFACTS);
         appPort = LocalStackTest.freePort();
         webhookProxyPort = LocalStackTest.freePort();
+        iamAppPort = LocalStackTest.freePort();
         // The stack signs webhook URLs for one minute (less than the five minutes the app wants left, so the
         // page refreshes them, and short enough for one to expire while the browser test runs); the URL API
         // keeps the template's hour.
@@ -68,15 +73,26 @@ class ExamplesIT {
         var options = LocalStackTest.options(work.resolve("stack"), "http://127.0.0.1:" + webhookProxyPort + "/api/webhooks/video-completion");
         options.envVars = env;
         options.retryDelays = List.of(Duration.ofSeconds(1), Duration.ofSeconds(2));
-        stack = new LocalStack(options, new java.io.PrintStream(Files.newOutputStream(ARTIFACTS.resolve("local-stack.log")), true,
-                StandardCharsets.UTF_8));
+        stack = new LocalStack(options, log("local-stack.log"));
         stack.start();
+
+        var iamOptions = LocalStackTest.options(work.resolve("iam-stack"), "http://127.0.0.1:" + iamAppPort + "/api/webhooks/video-completion");
+        iamOptions.authMode = "IAM";
+        iamOptions.retryDelays = options.retryDelays;
+        iamStack = new LocalStack(iamOptions, log("local-stack-iam.log"));
+        iamStack.start();
+    }
+
+    static java.io.PrintStream log(String name) throws IOException {
+        return new java.io.PrintStream(Files.newOutputStream(ARTIFACTS.resolve(name)), true, StandardCharsets.UTF_8);
     }
 
     @AfterAll
     static void stop() {
-        if (stack != null) {
-            stack.close();
+        for (var running : new LocalStack[] {stack, iamStack}) {
+            if (running != null) {
+                running.close();
+            }
         }
     }
 
@@ -105,6 +121,10 @@ class ExamplesIT {
         environment.put("APP_PORT", Integer.toString(appPort));
         environment.put("STACK_API_URL", stack.apiUrl().toString());
         environment.put("STACK_WEBHOOK_SECRET", stack.webhookSecret());
+        environment.put("STACK_IAM_S3_ENDPOINT", iamStack.s3Endpoint().toString());
+        environment.put("STACK_IAM_API_URL", iamStack.apiUrl().toString());
+        environment.put("STACK_IAM_WEBHOOK_SECRET", iamStack.webhookSecret());
+        environment.put("IAM_APP_PORT", Integer.toString(iamAppPort));
         environment.put("CHROMIUM", chromium);
         environment.put("PYTHON", Tools.pythonsWithBoto3().getFirst());
         environment.put("ARTIFACTS_DIR", ARTIFACTS.toAbsolutePath().toString());
