@@ -17,7 +17,7 @@ const WEBHOOK_PATH = "/api/webhooks/video-completion";
 const OLD_SECRET = "whsec_b2xkIHNlY3JldCBiZWluZyByb3RhdGVkIG91dA==";
 const run = Date.now().toString(36);
 const TWO = `two_${run}`; // the two-video job
-const LATE = `late_${run}`; // the job whose URL really expires while the test runs
+const LATE = `late_${run}`; // the job whose URL really expires while the test runs (last, to wait least)
 const SIGNED = `iam_${run}`; // a job of the stack in IAM mode
 
 describe("video-links end to end in Chromium", { timeout: 8 * 60_000 }, () => {
@@ -168,44 +168,6 @@ describe("video-links end to end in Chromium", { timeout: 8 * 60_000 }, () => {
     assert.equal(batchCalls().length, 1, "and asked for nothing more");
   });
 
-  test("recovery after expiry: an expired URL in the page makes the player fetch once and resume", async () => {
-    const [late] = videoRows(LATE);
-    await waitFor(`the one-minute URL of ${LATE} to expire`, () => Date.now() > Date.parse(late.file_url_expires_at) + 1000, 120);
-    assert.equal((await fetch(late.file_url)).status, 403, "S3 refuses the expired URL");
-
-    // The URL API is down while the page renders: the page gets the stored, expired URL.
-    api.clear();
-    api.failNext(1, 503);
-    const refetches = [];
-    const media = [];
-    const answers = new Map();
-    page.on("request", (request) => {
-      if (request.url().includes(`/api/videos/${LATE}/result`)) refetches.push(request.url());
-      if (request.url().includes(`/${LATE}/clip.mp4`)) media.push(request.url());
-    });
-    page.on("response", (response) => answers.set(response.url(), response.status()));
-    await page.goto(`${app.url}/videos/${LATE}?t=1.5`);
-
-    await page.waitForFunction(() => {
-      const v = document.querySelector("video");
-      return v && v.readyState >= HTMLMediaElement.HAVE_METADATA && v.currentTime >= 1.4;
-    });
-    const resumed = await page.$eval("video", (v) => v.currentTime);
-    await playsEveryVideo(1, { from: resumed });
-
-    assert.ok(resumed >= 1.4 && resumed < 2, `resumed at the position the page asked for, got ${resumed}`);
-    assert.equal(refetches.length, 1, `one refetch: ${refetches}`);
-    assert.ok(refetches[0].endsWith("?refresh=1"));
-    assert.equal(media[0], late.file_url, "the page first asked for the expired URL");
-    assert.ok(media.length > 1 && media.slice(1).every((url) => url !== late.file_url), "then for others only");
-    assert.ok([200, 206].includes(answers.get(media.at(-1))), `the fresh URL answered ${answers.get(media.at(-1))}`);
-    assert.deepEqual(batchCalls().map((call) => [call.status, call.injected ?? false]), [[503, true], [200, false]]);
-    const [fresh] = videoRows(LATE);
-    assert.equal(await page.$eval("video", (v) => v.currentSrc), fresh.file_url);
-    assert.ok(Date.parse(fresh.file_url_expires_at) > Date.now() + 5 * 60_000);
-    await page.screenshot({ path: path.join(artifacts, "video-page-recovered.png") });
-  });
-
   test("the gallery asks the URL API from the browser: CORS preflight, the user's token, one batch call", async () => {
     api.clear();
     await page.goto(`${app.url}/gallery`);
@@ -291,5 +253,43 @@ describe("video-links end to end in Chromium", { timeout: 8 * 60_000 }, () => {
     } finally {
       unconfigured.stop();
     }
+  });
+
+  test("recovery after expiry: an expired URL in the page makes the player fetch once and resume", async () => {
+    const [late] = videoRows(LATE);
+    await waitFor(`the one-minute URL of ${LATE} to expire`, () => Date.now() > Date.parse(late.file_url_expires_at) + 1000, 120);
+    assert.equal((await fetch(late.file_url)).status, 403, "S3 refuses the expired URL");
+
+    // The URL API is down while the page renders: the page gets the stored, expired URL.
+    api.clear();
+    api.failNext(1, 503);
+    const refetches = [];
+    const media = [];
+    const answers = new Map();
+    page.on("request", (request) => {
+      if (request.url().includes(`/api/videos/${LATE}/result`)) refetches.push(request.url());
+      if (request.url().includes(`/${LATE}/clip.mp4`)) media.push(request.url());
+    });
+    page.on("response", (response) => answers.set(response.url(), response.status()));
+    await page.goto(`${app.url}/videos/${LATE}?t=1.5`);
+
+    await page.waitForFunction(() => {
+      const v = document.querySelector("video");
+      return v && v.readyState >= HTMLMediaElement.HAVE_METADATA && v.currentTime >= 1.4;
+    });
+    const resumed = await page.$eval("video", (v) => v.currentTime);
+    await playsEveryVideo(1, { from: resumed });
+
+    assert.ok(resumed >= 1.4 && resumed < 2, `resumed at the position the page asked for, got ${resumed}`);
+    assert.equal(refetches.length, 1, `one refetch: ${refetches}`);
+    assert.ok(refetches[0].endsWith("?refresh=1"));
+    assert.equal(media[0], late.file_url, "the page first asked for the expired URL");
+    assert.ok(media.length > 1 && media.slice(1).every((url) => url !== late.file_url), "then for others only");
+    assert.ok([200, 206].includes(answers.get(media.at(-1))), `the fresh URL answered ${answers.get(media.at(-1))}`);
+    assert.deepEqual(batchCalls().map((call) => [call.status, call.injected ?? false]), [[503, true], [200, false]]);
+    const [fresh] = videoRows(LATE);
+    assert.equal(await page.$eval("video", (v) => v.currentSrc), fresh.file_url);
+    assert.ok(Date.parse(fresh.file_url_expires_at) > Date.now() + 5 * 60_000);
+    await page.screenshot({ path: path.join(artifacts, "video-page-recovered.png") });
   });
 });
