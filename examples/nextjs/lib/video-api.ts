@@ -7,7 +7,7 @@ import { parseVideo, type Job } from "./videos";
  * VIDEO_API_AUTH=jwt (default) sends the signed-in user's token; VIDEO_API_AUTH=iam signs with SigV4 using
  * the server's AWS credentials (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION).
  */
-export type BatchAnswer = { jobs: Record<string, Job>; not_found: string[] };
+export type BatchAnswer = { jobs: Record<string, Job>; not_found: string[]; unprocessed?: string[] };
 
 export class VideoApiError extends Error {
   constructor(message: string, readonly status?: number) {
@@ -29,8 +29,23 @@ export function apiAuthMode(): "jwt" | "iam" {
   return mode;
 }
 
-/** Fresh URLs for up to 100 jobs in one call. */
+/**
+ * Fresh URLs for up to 100 jobs: one call, and one more with the ids the API left `unprocessed` whenever an
+ * answer would have passed Lambda's 6 MB (each page holds at least one job, so this ends).
+ */
 export async function freshUrls(jobIds: string[], session: Session): Promise<BatchAnswer> {
+  const all: BatchAnswer = { jobs: {}, not_found: [] };
+  let pending = jobIds;
+  for (let page = 0; pending.length > 0 && page < jobIds.length; page++) {
+    const answer = await batchCall(pending, session);
+    Object.assign(all.jobs, answer.jobs);
+    all.not_found.push(...answer.not_found);
+    pending = answer.unprocessed ?? [];
+  }
+  return all;
+}
+
+async function batchCall(jobIds: string[], session: Session): Promise<BatchAnswer> {
   const url = `${apiUrl()}/videos/urls`;
   const body = JSON.stringify({ job_ids: jobIds });
   let headers: HeadersInit = { "Content-Type": "application/json" };

@@ -5,7 +5,7 @@ import { useEffect, useState } from "react";
 import { Player } from "@/components/player";
 
 type Video = { s3_key: string; filename: string; file_url: string };
-type Answer = { jobs: Record<string, { job_id: string; videos: Video[] }>; not_found: string[] };
+type Answer = { jobs: Record<string, { job_id: string; videos: Video[] }>; not_found: string[]; unprocessed?: string[] };
 
 /** Fresh URLs for every job of the page in one call to the URL API, straight from the browser. */
 export function Gallery({ jobIds, api, initial }: {
@@ -20,19 +20,27 @@ export function Gallery({ jobIds, api, initial }: {
   useEffect(() => {
     if (!api) return;
     const controller = new AbortController();
-    fetch(`${api.url}/videos/urls`, {
-      method: "POST",
-      headers: { Authorization: `Bearer ${api.token}`, "Content-Type": "application/json" },
-      body: JSON.stringify({ job_ids: ids.split(","), expires_in: 900 }),
-      signal: controller.signal,
-    })
-      .then(async (response) => {
+    (async () => {
+      const all: Answer = { jobs: {}, not_found: [] };
+      let pending = ids.split(",");
+      // An answer that would pass the API's 6 MB lists the rest in `unprocessed`: ask again for those.
+      for (let page = 0; pending.length > 0 && page < 100; page++) {
+        const response = await fetch(`${api.url}/videos/urls`, {
+          method: "POST",
+          headers: { Authorization: `Bearer ${api.token}`, "Content-Type": "application/json" },
+          body: JSON.stringify({ job_ids: pending, expires_in: 900 }),
+          signal: controller.signal,
+        });
         if (!response.ok) throw new Error(`the URL API answered ${response.status}`);
-        setAnswer(await response.json());
-      })
-      .catch((e: Error) => {
-        if (!controller.signal.aborted) setError(e.message);
-      });
+        const answer: Answer = await response.json();
+        Object.assign(all.jobs, answer.jobs);
+        all.not_found.push(...answer.not_found);
+        pending = answer.unprocessed ?? [];
+      }
+      setAnswer(all);
+    })().catch((e: Error) => {
+      if (!controller.signal.aborted) setError(e.message);
+    });
     return () => controller.abort();
   }, [api?.url, api?.token, ids]); // eslint-disable-line react-hooks/exhaustive-deps
 
