@@ -64,7 +64,6 @@ public final class LocalStack implements AutoCloseable {
     /** The Next.js dev server, as a browser may name it either way. */
     static final String DEFAULT_CORS_ORIGINS = "http://localhost:3000,http://127.0.0.1:3000";
 
-
     /** The options of both commands, with their defaults; parsed once from the command line. */
     static final class Options {
         int s3Port = 7070;
