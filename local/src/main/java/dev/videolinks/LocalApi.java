@@ -40,15 +40,16 @@ final class LocalApi implements AutoCloseable {
     private final LocalFunctions functions;
     private final String ownerClaim;
     private final boolean iamMode;
-    private final List<String> corsOrigins;
+    private final LocalTemplate.Cors cors;
 
+    /** @param cors the template's CORS settings, or null for none (then browsers on other origins are refused) */
     LocalApi(int port, List<LocalTemplate.Route> routes, LocalFunctions functions, String ownerClaim, boolean iamMode,
-            List<String> corsOrigins) throws IOException {
+            LocalTemplate.Cors cors) throws IOException {
         this.routes = routes;
         this.functions = functions;
         this.ownerClaim = ownerClaim;
         this.iamMode = iamMode;
-        this.corsOrigins = corsOrigins;
+        this.cors = cors;
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
         server.setExecutor(Executors.newFixedThreadPool(4));
         server.createContext("/", this::handle);
@@ -61,16 +62,8 @@ final class LocalApi implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
-            String origin = exchange.getRequestHeaders().getFirst("Origin");
-            if (origin != null && corsOrigins.contains(origin)) {
-                exchange.getResponseHeaders().add("Access-Control-Allow-Origin", origin);
-                exchange.getResponseHeaders().add("Vary", "Origin");
-                if ("OPTIONS".equals(exchange.getRequestMethod())) {
-                    exchange.getResponseHeaders().add("Access-Control-Allow-Methods", "GET, POST");
-                    exchange.getResponseHeaders().add("Access-Control-Allow-Headers", "authorization, content-type, x-local-user");
-                    exchange.sendResponseHeaders(204, -1);
-                    return;
-                }
+            if (corsAnswered(exchange)) {
+                return;
             }
             String path = exchange.getRequestURI().getRawPath();
             for (var route : routes) {
@@ -82,6 +75,37 @@ final class LocalApi implements AutoCloseable {
             }
             send(exchange, 404, Map.of("Content-Type", "application/json"), "{\"message\":\"Not Found\"}".getBytes(StandardCharsets.UTF_8));
         }
+    }
+
+    /**
+     * CORS as API Gateway applies an HTTP API's settings: it answers every preflight itself (204, with the
+     * allow headers only for an allowed origin) and adds the origin to the routes' answers. Locally the
+     * X-Local-User header is allowed too. True when the preflight has been answered.
+     */
+    private boolean corsAnswered(HttpExchange exchange) throws IOException {
+        String origin = exchange.getRequestHeaders().getFirst("Origin");
+        boolean allowed = cors != null && cors.allows(origin);
+        var headers = exchange.getResponseHeaders();
+        if (allowed) {
+            headers.add("Access-Control-Allow-Origin", origin);
+            headers.add("Vary", "Origin");
+        }
+        boolean preflight = "OPTIONS".equals(exchange.getRequestMethod()) && origin != null
+                && exchange.getRequestHeaders().containsKey("Access-Control-Request-Method");
+        if (!preflight || cors == null) {
+            return false;
+        }
+        if (allowed) {
+            headers.add("Access-Control-Allow-Methods", String.join(",", cors.methods()));
+            var allowHeaders = new java.util.ArrayList<>(cors.headers());
+            allowHeaders.add(LOCAL_USER_HEADER.toLowerCase(Locale.ROOT));
+            headers.add("Access-Control-Allow-Headers", String.join(",", allowHeaders));
+            if (cors.maxAgeSeconds() > 0) {
+                headers.add("Access-Control-Max-Age", Integer.toString(cors.maxAgeSeconds()));
+            }
+        }
+        exchange.sendResponseHeaders(204, -1);
+        return true;
     }
 
     private void answer(HttpExchange exchange, LocalTemplate.Route route, Map<String, String> pathParameters) throws IOException {

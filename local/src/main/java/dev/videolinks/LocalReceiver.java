@@ -69,7 +69,11 @@ final class LocalReceiver implements AutoCloseable {
     }
 
     URI url() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + PATH);
+        return url(server.getAddress().getPort());
+    }
+
+    static URI url(int port) {
+        return URI.create("http://127.0.0.1:" + port + PATH);
     }
 
     @Override

@@ -1,7 +1,7 @@
 package dev.videolinks;
 
-import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
-import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
+import com.amazonaws.services.dynamodbv2.local.server.LocalDynamoDBRequestHandler;
+import com.amazonaws.services.dynamodbv2.local.server.LocalDynamoDBServerHandler;
 import com.fasterxml.jackson.core.type.TypeReference;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -26,6 +26,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandler;
 import org.gaul.s3proxy.BlobStores;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
@@ -42,11 +45,12 @@ import software.amazon.awssdk.services.s3.S3Client;
  * functions, the HTTP API and the schedules; or one function invoked once with an event file.
  *
  * <pre>
- * start [--receiver] [--webhook-url URL] [--data-dir DIR] [--env-vars FILE] [--auth-mode JWT|IAM]
+ * start [--receiver] [--webhook-url URL] [--cors-origins LIST] [--data-dir DIR] [--env-vars FILE] [--auth-mode JWT|IAM]
  *       [--s3-port N] [--dynamodb-port N] [--api-port N] [--receiver-port N] [--retry-delays 10s,20s]
- * invoke LOGICAL_ID -e EVENT_FILE [--env-vars FILE]
+ * invoke LOGICAL_ID -e EVENT_FILE [--env-vars FILE] [--auth-mode JWT|IAM] [--s3-port N] [--dynamodb-port N]
  * redrive [--webhook-url URL] [--env-vars FILE]   (the failure destination back to its function)
  * </pre>
+ * The commands' own help: {@code local/start --help}, {@code local/invoke --help}, {@code local/redrive --help}.
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -57,6 +61,8 @@ public final class LocalStack implements AutoCloseable {
     /** The local development webhook secret, printed in the banner so the app can verify. */
     static final String LOCAL_WEBHOOK_SECRET = "whsec_dmlkZW8tbGlua3MgbG9jYWwgZGV2ZWxvcG1lbnQ="; // local development only
     static final String DEFAULT_WEBHOOK_URL = "http://localhost:3000/api/webhooks/video-completion";
+    /** The Next.js dev server, as a browser may name it either way. */
+    static final String DEFAULT_CORS_ORIGINS = "http://localhost:3000,http://127.0.0.1:3000";
 
     /** The options of both commands, with their defaults; parsed once from the command line. */
     static final class Options {
@@ -66,6 +72,7 @@ public final class LocalStack implements AutoCloseable {
         int receiverPort = 7073;
         boolean receiver;
         String webhookUrl;
+        String corsOrigins;
         Path dataDir;
         Path envVars;
         String authMode;
@@ -83,6 +90,7 @@ public final class LocalStack implements AutoCloseable {
                     case "--receiver-port" -> options.receiverPort = port(args, flag);
                     case "--receiver" -> options.receiver = true;
                     case "--webhook-url" -> options.webhookUrl = value(args, flag);
+                    case "--cors-origins" -> options.corsOrigins = value(args, flag);
                     case "--data-dir" -> options.dataDir = Path.of(value(args, flag));
                     case "--env-vars" -> options.envVars = Path.of(value(args, flag));
                     case "--auth-mode" -> options.authMode = value(args, flag);
@@ -121,6 +129,7 @@ public final class LocalStack implements AutoCloseable {
     private URI apiUrl;
     private URI receiverUrl;
     private Path failures;
+    private String webhookSecret;
 
     LocalStack(Options options, PrintStream console) {
         this.options = options;
@@ -129,6 +138,10 @@ public final class LocalStack implements AutoCloseable {
 
     public static void main(String[] args) throws Exception {
         var queue = new ArrayDeque<>(List.of(args));
+        if (queue.stream().anyMatch(arg -> arg.equals("--help") || arg.equals("-h"))) {
+            System.out.println("usage: local/start --help, local/invoke --help, local/redrive --help");
+            return;
+        }
         String command = queue.isEmpty() ? "start" : queue.poll();
         try {
             switch (command) {
@@ -146,10 +159,10 @@ public final class LocalStack implements AutoCloseable {
                 }
                 case "invoke" -> System.exit(invoke(queue, System.out, System.err));
                 case "redrive" -> System.exit(redrive(Options.parse(queue), System.out));
-                default -> throw new IllegalArgumentException("unknown command " + command + "; use start or invoke");
+                default -> throw new IllegalArgumentException("unknown command " + command + "; use start, invoke or redrive");
             }
         } catch (IllegalArgumentException e) {
-            System.err.println("local stack: " + e.getMessage());
+            System.err.println("local stack: " + e.getMessage() + " (--help lists the options)");
             System.exit(2);
         }
     }
@@ -158,17 +171,16 @@ public final class LocalStack implements AutoCloseable {
     void start() throws Exception {
         var overrides = envVars(options.envVars);
         var parameters = parameters(overrides, null);
-        parameters.putIfAbsent("CorsAllowedOrigins", "http://localhost:3000");
+        if (options.corsOrigins != null) {
+            parameters.put("CorsAllowedOrigins", options.corsOrigins);
+        }
+        parameters.putIfAbsent("CorsAllowedOrigins", DEFAULT_CORS_ORIGINS);
         if (options.authMode != null) {
             parameters.put("AuthMode", options.authMode);
         }
+        int receiverPort = options.receiver ? portOrFree(options.receiverPort) : -1;
         if (options.receiver) {
-            String secret = overrides.getOrDefault("VideoCompletionFunction", Map.of())
-                    .getOrDefault("WEBHOOK_SECRET", parameters.get("WebhookSecret"));
-            var receiver = new LocalReceiver(portOrFree(options.receiverPort), secret, options.workDir.resolve("webhooks"),
-                    line -> console.println("[receiver] " + line));
-            running.add(receiver);
-            receiverUrl = receiver.url();
+            receiverUrl = LocalReceiver.url(receiverPort);
         }
         parameters.putIfAbsent("WebhookUrl", options.webhookUrl != null ? options.webhookUrl
                 : receiverUrl != null ? receiverUrl.toString() : DEFAULT_WEBHOOK_URL);
@@ -179,11 +191,16 @@ public final class LocalStack implements AutoCloseable {
         s3Endpoint = URI.create("http://127.0.0.1:" + s3Port);
         failures = options.workDir.resolve("failed-events");
         var functions = functions(overrides, console::println);
+        webhookSecret = functions.environment("VideoCompletionFunction").getOrDefault("WEBHOOK_SECRET", "");
+        if (options.receiver) {
+            running.add(new LocalReceiver(receiverPort, webhookSecret, options.workDir.resolve("webhooks"),
+                    line -> console.println("[receiver] " + line)));
+        }
         var invoker = new AsyncInvoker(functions, options.retryDelays, failures, line -> console.println("[lambda] " + line));
         running.add(invoker);
         startS3(s3Port, options.dataDir, new S3Notifications(template.bucketName(), REGION, template.functions(), invoker));
         var api = new LocalApi(portOrFree(options.apiPort), template.routes(), functions, template.parameter("OwnerClaim"),
-                "IAM".equals(template.parameter("AuthMode")), List.of(template.parameter("CorsAllowedOrigins").split(",")));
+                "IAM".equals(template.parameter("AuthMode")), template.cors());
         running.add(api);
         apiUrl = URI.create("http://127.0.0.1:" + api.port());
         startSchedules(invoker);
@@ -213,18 +230,32 @@ public final class LocalStack implements AutoCloseable {
         return parameters;
     }
 
+    /**
+     * DynamoDB Local's request handler behind a Jetty bound to 127.0.0.1. (Its own ServerRunner binds every
+     * interface and prints its settings on stdout, where `invoke` keeps only the function's result.)
+     */
     private void startDynamoDb(int port, Path dataDir) throws Exception {
-        var args = new ArrayList<>(List.of("-port", Integer.toString(port), "-disableTelemetry"));
-        if (dataDir == null) {
-            args.add("-inMemory");
-        } else {
+        String dbPath = null;
+        if (dataDir != null) {
             Files.createDirectories(dataDir.resolve("dynamodb"));
-            args.addAll(List.of("-dbPath", dataDir.resolve("dynamodb").toString(), "-sharedDb"));
+            dbPath = dataDir.resolve("dynamodb").toString();
         }
-        DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(args.toArray(String[]::new));
+        var handler = new LocalDynamoDBServerHandler(
+                new LocalDynamoDBRequestHandler(0, dataDir == null, dbPath, dataDir != null, false), null);
+        var server = new Server();
+        var connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        connector.setPort(port);
+        server.addConnector(connector);
+        var context = new ContextHandler();
+        context.setHandler(handler);
+        server.setHandler(context);
         server.start();
-        running.add(server::stop);
-        dynamoDbEndpoint = URI.create("http://127.0.0.1:" + port);
+        running.add(() -> {
+            server.stop();
+            handler.close();
+        });
+        dynamoDbEndpoint = URI.create("http://127.0.0.1:" + connector.getLocalPort());
         try (var dynamoDb = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).region(Region.of(REGION))
                 .credentialsProvider(credentials).endpointOverride(dynamoDbEndpoint).build()) {
             createTable(dynamoDb);
@@ -315,11 +346,14 @@ public final class LocalStack implements AutoCloseable {
 
                   S3 (S3Proxy)        %s   bucket %s, videos under %s
                   DynamoDB Local      %s   table %s%s
-                  URL API             %s   (%s mode)
+                  URL API             %s   (%s mode; browsers from %s)
                   webhooks go to      %s%s
                   webhook secret      %s
                   credentials         %s
                   failed events       %s
+
+                Your app (examples/nextjs/.env.example): start it before uploading, with
+                  WEBHOOK_SECRET=%s VIDEO_API_URL=%s
 
                 Upload a video (Debian's aws CLI is /usr/bin/aws):
                   %s aws s3 cp clip.mp4 s3://%s/%su1/j1/clip.mp4 --endpoint-url %s
@@ -331,12 +365,24 @@ public final class LocalStack implements AutoCloseable {
                 took.toMillis() / 1000.0,
                 s3Endpoint, bucket, template.parameter("VideoPrefix"),
                 dynamoDbEndpoint, template.tableName(), options.dataDir == null ? " (in memory)" : " (kept in " + options.dataDir + ")",
-                apiUrl, template.parameter("AuthMode"),
+                apiUrl, template.parameter("AuthMode"), corsOrigins(),
                 webhook, receiverUrl != null ? " (built-in receiver: verifies and prints each delivery)" : "",
-                template.parameter("WebhookSecret").equals(LOCAL_WEBHOOK_SECRET) ? LOCAL_WEBHOOK_SECRET : "(from --env-vars)",
+                webhookSecret.isBlank() ? "(none: webhooks go unsigned)" : webhookSecret,
                 aws, failures,
+                webhookSecret.isBlank() ? "" : webhookSecret.strip().contains(" ") ? "\"" + webhookSecret.strip() + "\"" : webhookSecret.strip(),
+                apiUrl,
                 aws, bucket, template.parameter("VideoPrefix"), s3Endpoint,
                 apiUrl);
+    }
+
+    private String corsOrigins() {
+        var cors = template.cors();
+        return cors == null || cors.origins().isEmpty() ? "no origin (CORS off)" : String.join(" ", cors.origins());
+    }
+
+    /** The secret VideoCompletionFunction signs webhooks with (space-separated while rotating). */
+    String webhookSecret() {
+        return webhookSecret;
     }
 
     URI s3Endpoint() {
@@ -410,6 +456,9 @@ public final class LocalStack implements AutoCloseable {
         var options = Options.parse(rest);
         var overrides = envVars(options.envVars);
         var parameters = parameters(overrides, options.webhookUrl != null ? options.webhookUrl : DEFAULT_WEBHOOK_URL);
+        if (options.authMode != null) {
+            parameters.put("AuthMode", options.authMode);
+        }
 
         boolean stackRunning = listening(options.s3Port) && listening(options.dynamoDbPort);
         var stack = new LocalStack(options, err);

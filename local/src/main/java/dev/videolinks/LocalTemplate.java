@@ -30,6 +30,13 @@ final class LocalTemplate {
         }
     }
 
+    /** The HTTP API's CORS settings (its {@code x-amazon-apigateway-cors}), as API Gateway applies them. */
+    record Cors(List<String> origins, List<String> methods, List<String> headers, int maxAgeSeconds) {
+        boolean allows(String origin) {
+            return origin != null && (origins.contains(origin) || origins.contains("*"));
+        }
+    }
+
     /** A route of the HTTP API: {@code GET /videos/{jobId}} to a function. */
     record Route(String method, String path, String functionId) {
         String routeKey() {
@@ -51,7 +58,7 @@ final class LocalTemplate {
             Object fallback = ((Map<?, ?>) definition).get("Default");
             boolean list = "CommaDelimitedList".equals(((Map<?, ?>) definition).get("Type"));
             String value = parameterOverrides.getOrDefault(name, fallback == null ? null : String.valueOf(fallback));
-            parameters.put(name, value == null ? null : list ? List.of(value.split(",", -1)) : value);
+            parameters.put(name, value == null ? null : list ? commaDelimitedList(value) : value);
         });
     }
 
@@ -59,8 +66,15 @@ final class LocalTemplate {
         return new LocalTemplate(Template.load(), parameterOverrides, region);
     }
 
+    /** A parameter's value; a CommaDelimitedList's items joined with commas, as they were given. */
     String parameter(String name) {
-        return String.valueOf(parameters.get(name));
+        Object value = parameters.get(name);
+        return value instanceof List<?> list ? String.join(",", list.stream().map(String::valueOf).toList()) : String.valueOf(value);
+    }
+
+    /** "a, b,c" as CloudFormation's CommaDelimitedList items, blanks around each item dropped. */
+    static List<String> commaDelimitedList(String value) {
+        return java.util.Arrays.stream(value.split(",", -1)).map(String::strip).toList();
     }
 
     List<Function> functions() {
@@ -137,6 +151,39 @@ final class LocalTemplate {
             }));
         });
         return routes;
+    }
+
+    /** The CORS settings of the template's HTTP API for these parameters, or null when it has none. */
+    Cors cors() {
+        for (var entry : template.resources().entrySet()) {
+            if (!"AWS::Serverless::HttpApi".equals(entry.getValue().get("Type"))) {
+                continue;
+            }
+            Object cors = resolveAll(map(template.resourceProperties(entry.getKey()).get("DefinitionBody")).get("x-amazon-apigateway-cors"));
+            if (cors instanceof Map<?, ?> settings) {
+                return new Cors(strings(settings.get("allowOrigins")), strings(settings.get("allowMethods")),
+                        strings(settings.get("allowHeaders")), settings.get("maxAge") instanceof Number n ? n.intValue() : 0);
+            }
+        }
+        return null;
+    }
+
+    private static List<String> strings(Object value) {
+        return value instanceof List<?> list ? list.stream().map(String::valueOf).filter(s -> !s.isEmpty()).toList() : List.of();
+    }
+
+    /** Like resolve, but into every map value and list item too. */
+    private Object resolveAll(Object node) {
+        Object resolved = resolve(node);
+        if (resolved instanceof Map<?, ?> map && !(map.size() == 1 && String.valueOf(map.keySet().iterator().next()).matches("Ref|Fn::.*|Condition"))) {
+            var out = new LinkedHashMap<String, Object>();
+            map.forEach((key, value) -> out.put(String.valueOf(key), resolveAll(value)));
+            return out;
+        }
+        if (resolved instanceof List<?> list) {
+            return list.stream().map(this::resolveAll).toList();
+        }
+        return resolved == NO_VALUE ? null : resolved;
     }
 
     private S3Trigger s3Trigger(Map<String, Object> properties) {

@@ -5,11 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -118,7 +122,12 @@ class LocalStackTest {
     }
 
     static HttpResponse<byte[]> get(String url, String... headers) throws Exception {
-        var request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10));
+        return send("GET", url, headers);
+    }
+
+    static HttpResponse<byte[]> send(String method, String url, String... headers) throws Exception {
+        var request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+                .method(method, HttpRequest.BodyPublishers.noBody());
         for (int i = 0; i < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
         }
@@ -367,6 +376,143 @@ class LocalStackTest {
         assertTrue(banner.contains("curl -H 'X-Local-User: u1' " + stack.apiUrl() + "/videos/j1"), banner);
         assertTrue(banner.contains("AWS_ACCESS_KEY_ID=" + LocalStack.ACCESS_KEY), banner);
         assertFalse(banner.contains("0.0.0.0"));
+    }
+
+    // --- CORS: a browser on the app's origin calls the URL API ---
+
+    static final String APP_ORIGIN = "http://127.0.0.1:3000";
+
+    @Test
+    void api_preflightFromTheAppsOrigin_allowedWithTheTemplatesCorsSettings() throws Exception {
+        var response = send("OPTIONS", stack.apiUrl() + "/videos/urls", "Origin", APP_ORIGIN,
+                "Access-Control-Request-Method", "POST", "Access-Control-Request-Headers", "authorization,content-type");
+
+        assertEquals(204, response.statusCode());
+        assertEquals(APP_ORIGIN, response.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
+        assertEquals("GET,POST", response.headers().firstValue("Access-Control-Allow-Methods").orElse(null));
+        assertEquals("authorization,content-type,x-local-user", response.headers().firstValue("Access-Control-Allow-Headers").orElse(null));
+        assertEquals("600", response.headers().firstValue("Access-Control-Max-Age").orElse(null));
+    }
+
+    @Test
+    void api_preflightFromAnotherOrigin_answeredWithoutPermission() throws Exception {
+        var response = send("OPTIONS", stack.apiUrl() + "/videos/urls", "Origin", "http://127.0.0.1:3999",
+                "Access-Control-Request-Method", "POST");
+
+        assertEquals(204, response.statusCode());
+        assertTrue(response.headers().firstValue("Access-Control-Allow-Origin").isEmpty(), response.headers().toString());
+        assertTrue(response.headers().firstValue("Access-Control-Allow-Methods").isEmpty());
+    }
+
+    @Test
+    void api_requestFromEitherNameOfTheDevServer_answerNamesItsOrigin() throws Exception {
+        for (String origin : List.of("http://localhost:3000", APP_ORIGIN)) {
+            var response = get(stack.apiUrl() + "/videos/no_such_job", "Origin", origin, LocalApi.LOCAL_USER_HEADER, "u1");
+
+            assertEquals(404, response.statusCode());
+            assertEquals(origin, response.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
+            assertEquals("Origin", response.headers().firstValue("Vary").orElse(null));
+        }
+    }
+
+    @Test
+    void start_envVarsFile_secretCorsAndBannerAgreeWithIt() throws Exception {
+        String secret = "whsec_ZW52LXZhcnMgc2VjcmV0IGZvciB0aGlzIHRlc3Q=";
+        Path env = work.resolve("env-vars.json");
+        Files.writeString(env, """
+                {"Parameters": {"CorsAllowedOrigins": "http://a.test:8080, http://b.test"},
+                 "VideoCompletionFunction": {"WEBHOOK_SECRET": "%s"}}""".formatted(secret));
+        var output = new Console();
+        var options = options(work.resolve("env-vars-stack"), null);
+        options.envVars = env;
+        try (var configured = new LocalStack(options, output.stream)) {
+            configured.start();
+            configured.printBanner(Duration.ZERO);
+            try (var client = client(configured)) {
+                client.putObject(p -> p.bucket(configured.template().bucketName()).key("generated_videos/u1/job_env/clip.mp4"),
+                        RequestBody.fromBytes(new byte[] {9}));
+            }
+            long deadline = System.nanoTime() + PATIENCE.toNanos();
+            while (output.lines().stream().noneMatch(l -> l.contains("(signature verified): job job_env"))) {
+                if (System.nanoTime() > deadline) {
+                    fail("no verified webhook signed with the env.json secret; console:\n" + output);
+                }
+                Thread.sleep(50);
+            }
+            var preflight = send("OPTIONS", configured.apiUrl() + "/videos/urls", "Origin", "http://b.test",
+                    "Access-Control-Request-Method", "POST");
+
+            assertEquals(secret, configured.webhookSecret());
+            assertTrue(output.toString().contains("webhook secret      " + secret), output.toString());
+            assertTrue(output.toString().contains("WEBHOOK_SECRET=" + secret + " VIDEO_API_URL=" + configured.apiUrl()), output.toString());
+            assertFalse(output.toString().contains(LocalStack.LOCAL_WEBHOOK_SECRET), output.toString());
+            assertEquals("http://b.test", preflight.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
+            assertTrue(output.toString().contains("browsers from http://a.test:8080 http://b.test"), output.toString());
+        }
+    }
+
+    @Test
+    void options_corsOrigins_overrideTheDefault() throws Exception {
+        var options = LocalStack.Options.parse(new ArrayDeque<>(List.of("--cors-origins", "https://app.example.com, http://localhost:5173")));
+
+        var template = LocalTemplate.load(Map.of("CorsAllowedOrigins", options.corsOrigins), LocalStack.REGION);
+
+        assertEquals(List.of("https://app.example.com", "http://localhost:5173"), template.cors().origins());
+        assertEquals("https://app.example.com,http://localhost:5173", template.parameter("CorsAllowedOrigins"));
+    }
+
+    // --- loopback only ---
+
+    @Test
+    void start_everyServer_listensOnLoopbackOnly() throws Exception {
+        var ports = Map.of("S3Proxy", stack.s3Endpoint().getPort(), "DynamoDB Local", stack.dynamoDbEndpoint().getPort(),
+                "URL API", stack.apiUrl().getPort(), "receiver", stack.receiverUrl().getPort());
+        for (var server : ports.entrySet()) {
+            // A server on the wildcard address holds its port on every address; one on 127.0.0.1 leaves 127.0.0.2's free.
+            try (var probe = new ServerSocket()) {
+                probe.bind(new InetSocketAddress("127.0.0.2", server.getValue()));
+            } catch (BindException e) {
+                fail(server.getKey() + " on port " + server.getValue() + " listens beyond 127.0.0.1: " + e.getMessage());
+            }
+        }
+    }
+
+    // --- invoke in IAM mode, and as a process ---
+
+    @Test
+    void invoke_authModeIam_acceptsTheSampleIamCaller() throws Exception {
+        String[] emptyServers = {"--s3-port", Integer.toString(freePort()), "--dynamodb-port", Integer.toString(freePort())};
+
+        var iam = invoke(concat(new String[] {"VideoUrlFunction", "-e", "events/api-get-job-iam.json", "--auth-mode", "IAM"}, emptyServers));
+        var jwt = invoke(concat(new String[] {"VideoUrlFunction", "-e", "events/api-get-job-iam.json"}, emptyServers));
+
+        assertEquals(404, iam.json().get("statusCode").asInt(), "a known caller, an unknown job: " + iam.out());
+        assertEquals(401, jwt.json().get("statusCode").asInt(), "no JWT: " + jwt.out());
+    }
+
+    static String[] concat(String[] first, String[] second) {
+        return Stream.concat(Arrays.stream(first), Arrays.stream(second)).toArray(String[]::new);
+    }
+
+    @Test
+    void invoke_asAProcess_stdoutIsTheResultAlone() throws Exception {
+        String javaBin = ProcessHandle.current().info().command().orElseThrow();
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        var process = new ProcessBuilder(javaBin, "--enable-native-access=ALL-UNNAMED",
+                "-Dslf4j.provider=ch.qos.logback.classic.spi.LogbackServiceProvider", "-cp", classpath,
+                "dev.videolinks.LocalStack", "invoke", "VideoUrlFunction", "-e", "events/api-get-job.json",
+                "--s3-port", Integer.toString(freePort()), "--dynamodb-port", Integer.toString(freePort()))
+                .redirectError(work.resolve("invoke-process.err").toFile());
+        process.environment().put("DDB_LOCAL_TELEMETRY", "0");
+        var started = process.start();
+        byte[] stdout = started.getInputStream().readAllBytes();
+        assertTrue(started.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "invoke did not end within 60 s");
+
+        assertEquals(0, started.exitValue(), Files.readString(work.resolve("invoke-process.err")));
+        String text = new String(stdout, StandardCharsets.UTF_8);
+        JsonNode result = TestJson.MAPPER.readTree(text);
+        assertEquals(404, result.get("statusCode").asInt(), text);
+        assertEquals(1, text.strip().lines().count(), "stdout holds the result and nothing else:\n" + text);
     }
 
     static int freePort() throws IOException {
