@@ -76,7 +76,7 @@ public record Config(
                     reader.matching("CLOUDFRONT_KEY_PAIR_ID", KEY_ID,
                             "the id of a public key in the distribution's key group, like K2JCJMDEHXQW5F"),
                     reader.matching("CLOUDFRONT_PRIVATE_KEY_PARAMETER", PARAMETER,
-                            "the name of the SSM parameter (SecureString) that holds the private key, like /video-links/cloudfront-private-key"),
+                            "the name of the SSM parameter (SecureString) that holds the private key, like /video-links/cloudfront-key-a"),
                     reader.httpUrl("AWS_ENDPOINT_URL_SSM"));
         }
     }

@@ -25,6 +25,7 @@ interface VideoUrlSigner {
             case CLOUDFRONT -> {
                 Config.CloudFront cloudFront = signing.cloudFront();
                 var key = new CloudFrontPrivateKey(clients.ssm(), cloudFront.privateKeyParameter());
+                // CloudFront sets no longest lifetime: URL_MAX_TTL's ceiling plus the window never cuts the window.
                 yield new StableUrls(new CloudFrontUrlSigner(cloudFront.domain(), cloudFront.keyPairId(), key::get, clock),
                         signing.stableFor(), Config.CLOUDFRONT_LIMIT.plus(signing.stableFor()), clock);
             }
