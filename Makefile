@@ -3,7 +3,8 @@
 # package only: it compiles the functions and copies their runtime jars; the tests are `./mvnw verify`.
 #
 # The package has the layout of target/video-links-lambda.zip, which `./mvnw verify` checks (DeployableIT):
-# target/classes at the root, the runtime jars of the pom's `lambda-lib` execution in lib/.
+# target/classes and the SDK's CloudFront signing classes (the pom's `cloudfront-signing` execution) at the
+# root, the runtime jars of the pom's `lambda-lib` execution in lib/.
 #
 # The Maven wrapper by default, as for the tests; `MVN=mvn sam build` uses the Maven on the PATH instead.
 
@@ -14,7 +15,8 @@ export MAVEN_OPTS := $(MAVEN_OPTS) -XX:TieredStopAtLevel=1
 
 build-VideoCompletionFunction build-VideoUrlFunction build-WebhookRedeliveryFunction:
 	$(if $(ARTIFACTS_DIR),,$(error ARTIFACTS_DIR is not set: sam build sets it; by hand, make $@ ARTIFACTS_DIR=/tmp/package))
-	$(MVN) --batch-mode --quiet clean compile dependency:copy-dependencies@lambda-lib
+	$(MVN) --batch-mode --quiet clean compile dependency:copy-dependencies@lambda-lib dependency:unpack@cloudfront-signing
 	mkdir -p "$(ARTIFACTS_DIR)/lib"
 	cp -R target/classes/. "$(ARTIFACTS_DIR)/"
+	cp -R target/lambda/cloudfront-signing/. "$(ARTIFACTS_DIR)/"
 	cp target/lambda/lib/*.jar "$(ARTIFACTS_DIR)/lib/"

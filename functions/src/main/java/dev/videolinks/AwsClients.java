@@ -15,6 +15,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
  * Builds the SDK clients, once per environment and only those a function uses (an unused S3 client is class
@@ -92,6 +93,19 @@ final class AwsClients {
             presigner.endpointOverride(config.s3Endpoint());
         }
         return presigner.build();
+    }
+
+    /** A new SSM client, for CloudFront mode's private key: the endpoint of {@code AWS_ENDPOINT_URL_SSM} when set. */
+    SsmClient ssm() {
+        var ssm = SsmClient.builder()
+                .httpClient(http)
+                .region(region)
+                .credentialsProvider(credentials)
+                .overrideConfiguration(overrides);
+        if (config.signing().cloudFront() != null && config.signing().cloudFront().ssmEndpoint() != null) {
+            ssm.endpointOverride(config.signing().cloudFront().ssmEndpoint());
+        }
+        return ssm.build();
     }
 
     /** A new DynamoDB client. */

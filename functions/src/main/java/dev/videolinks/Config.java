@@ -8,6 +8,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Everything the functions read from their environment (SPEC §5), validated once at start. A bad value fails
@@ -21,15 +22,20 @@ public record Config(
         Duration urlTtl,
         Duration urlMaxTtl,
         URI s3Endpoint,
-        URI dynamoDbEndpoint) {
+        URI dynamoDbEndpoint,
+        Signing signing) {
 
     /** SigV4 presigned URLs cannot live longer than seven days. */
     static final Duration PRESIGN_LIMIT = Duration.ofDays(7);
+    /** CloudFront sets no limit; a year is already a long-lived bearer token. */
+    static final Duration CLOUDFRONT_LIMIT = Duration.ofDays(365);
 
     /** What every function reads. */
     public static Config fromEnv(Map<String, String> env) {
         var reader = new Reader(env);
-        Duration urlMaxTtl = reader.duration("URL_MAX_TTL", "PT12H", Duration.ofMinutes(1), PRESIGN_LIMIT);
+        Signer signer = reader.signer("URL_SIGNER");
+        Duration urlMaxTtl = reader.duration("URL_MAX_TTL", "PT12H", Duration.ofMinutes(1),
+                signer == Signer.CLOUDFRONT ? CLOUDFRONT_LIMIT : PRESIGN_LIMIT);
         return new Config(
                 reader.required("AWS_REGION", "the AWS region, set by Lambda"),
                 reader.required("VIDEO_BUCKET", "the name of the bucket that holds the videos"),
@@ -38,7 +44,41 @@ public record Config(
                 reader.duration("URL_TTL", "PT1H", Duration.ofMinutes(1), urlMaxTtl),
                 urlMaxTtl,
                 reader.httpUrl("AWS_ENDPOINT_URL_S3"),
-                reader.httpUrl("AWS_ENDPOINT_URL_DYNAMODB"));
+                reader.httpUrl("AWS_ENDPOINT_URL_DYNAMODB"),
+                new Signing(signer, reader.duration("URL_STABLE_FOR", "PT15M", Duration.ZERO, Duration.ofDays(1)),
+                        signer == Signer.CLOUDFRONT ? CloudFront.read(reader) : null));
+    }
+
+    /** Who signs the URLs (SPEC §4). */
+    public enum Signer { S3, CLOUDFRONT }
+
+    /**
+     * How URLs are signed: by whom, how long an environment may hand out a URL it signed before (0: never), and
+     * in CloudFront mode the distribution and its key (null in S3 mode).
+     */
+    public record Signing(Signer signer, Duration stableFor, CloudFront cloudFront) {}
+
+    /**
+     * CloudFront mode: the distribution's domain, the id of the public key CloudFront checks signatures with, and
+     * the SSM parameter (SecureString) holding its private key. The key itself is never in the environment.
+     */
+    public record CloudFront(String domain, String keyPairId, String privateKeyParameter, URI ssmEndpoint) {
+
+        private static final Pattern DOMAIN = Pattern.compile(
+                "(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+");
+        private static final Pattern KEY_ID = Pattern.compile("[A-Z0-9]{1,128}");
+        private static final Pattern PARAMETER = Pattern.compile("[A-Za-z0-9_.\\-/]{1,2048}");
+
+        static CloudFront read(Reader reader) {
+            return new CloudFront(
+                    reader.matching("CLOUDFRONT_DOMAIN", DOMAIN,
+                            "a host name like d111111abcdef8.cloudfront.net (no scheme, no path)"),
+                    reader.matching("CLOUDFRONT_KEY_PAIR_ID", KEY_ID,
+                            "the id of a public key in the distribution's key group, like K2JCJMDEHXQW5F"),
+                    reader.matching("CLOUDFRONT_PRIVATE_KEY_PARAMETER", PARAMETER,
+                            "the name of the SSM parameter (SecureString) that holds the private key, like /video-links/cloudfront-key-a"),
+                    reader.httpUrl("AWS_ENDPOINT_URL_SSM"));
+        }
     }
 
     /** What the functions that send webhooks (completion, redelivery) read besides. */
@@ -135,6 +175,26 @@ public record Config(
                 }
             }
             return secrets;
+        }
+
+        Signer signer(String name) {
+            String value = optional(name, "S3");
+            return switch (value.toUpperCase(Locale.ROOT)) {
+                case "S3" -> Signer.S3;
+                case "CLOUDFRONT" -> Signer.CLOUDFRONT;
+                default -> throw invalid(name, "must be S3 or CloudFront, got '" + value + "'");
+            };
+        }
+
+        String matching(String name, Pattern pattern, String meaning) {
+            String value = optional(name, null);
+            if (value == null) {
+                throw invalid(name, "is required when URL_SIGNER is CloudFront: " + meaning);
+            }
+            if (!pattern.matcher(value).matches()) {
+                throw invalid(name, "must be " + meaning + ", got '" + value + "'");
+            }
+            return value;
         }
 
         Api.AuthMode authMode(String name) {

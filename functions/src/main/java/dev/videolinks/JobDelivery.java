@@ -9,8 +9,6 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
  * Delivers one completed job: takes the job's lease, presigns every video, sends the signed webhook and records
@@ -51,13 +49,13 @@ final class JobDelivery {
 
     private final DeliveryLedger ledger;
     private final VideoTable table;
-    private final UrlSigner signer;
+    private final VideoUrlSigner signer;
     private final WebhookClient webhook;
     private final Duration urlTtl;
     private final Duration giveUpAfter;
     private final Clock clock;
 
-    JobDelivery(DeliveryLedger ledger, VideoTable table, UrlSigner signer, WebhookClient webhook, Duration urlTtl,
+    JobDelivery(DeliveryLedger ledger, VideoTable table, VideoUrlSigner signer, WebhookClient webhook, Duration urlTtl,
             Duration giveUpAfter, Clock clock) {
         this.ledger = ledger;
         this.table = table;
@@ -73,11 +71,10 @@ final class JobDelivery {
      * waits between attempts inside one invocation (none for the scheduled redelivery).
      */
     static JobDelivery create(Config config, Config.Webhook settings, VideoTable table, DeliveryLedger ledger,
-            S3Presigner presigner, AwsCredentialsProvider credentials, List<Duration> backoff, Clock clock,
-            WebhookClient.Sleeper sleeper) {
+            VideoUrlSigner signer, List<Duration> backoff, Clock clock, WebhookClient.Sleeper sleeper) {
         var webhook = new WebhookClient(settings.url(),
                 new WebhookSigner(settings.secrets()), settings.timeout(), backoff, clock, sleeper);
-        return new JobDelivery(ledger, table, new UrlSigner(presigner, credentials), webhook, config.urlTtl(),
+        return new JobDelivery(ledger, table, signer, webhook, config.urlTtl(),
                 settings.giveUpAfter(), clock);
     }
 

@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import javax.net.ssl.HttpsURLConnection;
@@ -16,6 +18,7 @@ import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.retry.RetryPolicy;
+import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
  * Work done once before SnapStart takes its snapshot (from the handlers' {@code beforeCheckpoint}), so that
@@ -24,7 +27,9 @@ import software.amazon.awssdk.core.retry.RetryPolicy;
  *
  * <p>It touches no network: requests go to throwaway clients whose interceptor stops each call after it is
  * marshalled and signed, before it is sent. It keeps nothing: dummy credentials, a fixed instant, results
- * thrown away, so no time, random value or secret is captured in the snapshot.
+ * thrown away, so no time, random value or secret is captured in the snapshot. In CloudFront mode it marshals
+ * the read of the private key's parameter but never sends it, and signs no CloudFront URL: the key is read at
+ * the first signature after a restore ({@link CloudFrontPrivateKey}).
  */
 final class Priming {
 
@@ -65,8 +70,10 @@ final class Priming {
         var s3 = throwaway.s3();
         var dynamoDb = throwaway.dynamoDb();
         var presigner = throwaway.presigner();
+        var ssm = config.signing().signer() == Config.Signer.CLOUDFRONT ? throwaway.ssm() : null;
         try {
-            var signer = new UrlSigner(presigner, DUMMY);
+            var signer = new StableUrls(new UrlSigner(presigner, DUMMY), Duration.ofMinutes(15), Config.PRESIGN_LIMIT,
+                    Clock.fixed(FIXED, ZoneOffset.UTC));
             var links = List.of(
                     VideoLink.of(video, signer.sign(video, Duration.ofHours(1), UrlSigner.Disposition.INLINE)),
                     VideoLink.of(video, signer.sign(video, Duration.ofHours(1), UrlSigner.Disposition.ATTACHMENT)));
@@ -88,14 +95,34 @@ final class Priming {
                     + stopped(() -> ledger.recordOutcome("j", new DeliveryLedger.Outcome("msg_priming", lease,
                             Delivery.State.DELIVERED, 1, 200, null, null), FIXED))
                     + stopped(() -> ledger.dueJobs(FIXED, 1))
-                    + stopped(() -> s3.headObject(h -> h.bucket(config.bucket()).key(video.key())));
+                    + stopped(() -> s3.headObject(h -> h.bucket(config.bucket()).key(video.key())))
+                    + (ssm == null ? 0 : primeCloudFront(config.signing().cloudFront(), ssm, video));
         } catch (IOException e) {
             throw new UncheckedIOException("priming could not serialize its own sample", e);
         } finally {
             s3.close();
             dynamoDb.close();
             presigner.close();
+            if (ssm != null) {
+                ssm.close();
+            }
         }
+    }
+
+    /**
+     * The read of the key's parameter, stopped before it is sent, and a CloudFront URL built up to the point where
+     * it needs the key: the key supplier stops it there. Answers 1 when the read was stopped.
+     */
+    private static int primeCloudFront(Config.CloudFront cloudFront, SsmClient ssm, Video video) {
+        var signer = new CloudFrontUrlSigner(cloudFront.domain(), cloudFront.keyPairId(), () -> {
+            throw new Stop();
+        }, Clock.fixed(FIXED, ZoneOffset.UTC));
+        try {
+            signer.sign(video, Duration.ofHours(1), UrlSigner.Disposition.ATTACHMENT);
+        } catch (Stop expected) {
+            // no key before a restore
+        }
+        return stopped(() -> ssm.getParameter(get -> get.name(cloudFront.privateKeyParameter()).withDecryption(true)));
     }
 
     /** 1 when the call was stopped by the interceptor, i.e. marshalled and signed but not sent; else 0. */

@@ -13,8 +13,9 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 /**
  * Presigns GET URLs for videos and says honestly when each stops working: at signing time + TTL, or earlier
  * when the credentials that signed it expire first (a URL is only as valid as its signer's session).
+ * {@code URL_SIGNER=S3}, the default; {@link CloudFrontUrlSigner} is the other way to sign.
  */
-final class UrlSigner {
+final class UrlSigner implements VideoUrlSigner {
 
     enum Disposition { INLINE, ATTACHMENT }
 
@@ -34,7 +35,8 @@ final class UrlSigner {
         this.credentials = credentials;
     }
 
-    SignedUrl sign(Video video, Duration ttl, Disposition disposition) {
+    @Override
+    public SignedUrl sign(Video video, Duration ttl, Disposition disposition) {
         // Sign with exactly the credentials whose expiry we read.
         AwsCredentials identity = credentials.resolveCredentials();
         var signed = presigner.presignGetObject(presign -> presign

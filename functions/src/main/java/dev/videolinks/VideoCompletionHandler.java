@@ -44,7 +44,7 @@ public final class VideoCompletionHandler implements RequestStreamHandler, Resou
         var dynamoDb = clients.dynamoDb();
         var table = new VideoTable(dynamoDb, config.table());
         var delivery = JobDelivery.create(config, settings, table, new DeliveryLedger(dynamoDb, config.table()),
-                clients.presigner(), credentials, WebhookClient.DEFAULT_BACKOFF, clock, sleeper);
+                VideoUrlSigner.create(config, clients, credentials, clock), WebhookClient.DEFAULT_BACKOFF, clock, sleeper);
         this.completion = new VideoCompletion(config.bucket(), keys, clients.s3(), table,
                 new KeyIndex(dynamoDb, config.table()), delivery, clock);
         this.primingConfig = config;

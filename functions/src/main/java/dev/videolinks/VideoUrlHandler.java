@@ -39,7 +39,7 @@ public final class VideoUrlHandler implements RequestHandler<APIGatewayV2HTTPEve
         this.api = Config.Api.fromEnv(env);
         var clients = new AwsClients(config, credentials);
         this.urls = new VideoUrls(new VideoTable(clients.dynamoDb(), config.table()),
-                new UrlSigner(clients.presigner(), credentials), clock);
+                VideoUrlSigner.create(config, clients, credentials, clock), clock);
         this.log = log;
     }
 

@@ -19,10 +19,10 @@ final class VideoUrls {
     static final int FIRST_READ = 10;
 
     private final VideoTable table;
-    private final UrlSigner signer;
+    private final VideoUrlSigner signer;
     private final Clock clock;
 
-    VideoUrls(VideoTable table, UrlSigner signer, Clock clock) {
+    VideoUrls(VideoTable table, VideoUrlSigner signer, Clock clock) {
         this.table = table;
         this.signer = signer;
         this.clock = clock;

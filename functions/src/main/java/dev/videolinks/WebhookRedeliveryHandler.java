@@ -49,7 +49,7 @@ public final class WebhookRedeliveryHandler implements RequestStreamHandler, Res
         var dynamoDb = clients.dynamoDb();
         this.ledger = new DeliveryLedger(dynamoDb, config.table());
         this.delivery = JobDelivery.create(config, settings, new VideoTable(dynamoDb, config.table()), ledger,
-                clients.presigner(), credentials, List.of(), clock, sleeper);
+                VideoUrlSigner.create(config, clients, credentials, clock), List.of(), clock, sleeper);
         this.primingConfig = config;
         this.attemptTimeout = settings.timeout();
         this.clock = clock;

@@ -4,12 +4,13 @@ import java.util.List;
 
 /**
  * The log sink of every handler under test: keeps the lines and fails at once on a line that holds a
- * presigned URL's credentials or a webhook secret.
+ * presigned or CloudFront signed URL's signature, a private key or a webhook secret.
  */
 final class CheckedLog {
 
     static final List<String> FORBIDDEN = List.of("X-Amz-Signature", "X-Amz-Credential", "X-Amz-Security-Token",
-            "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "localdummysecretforexampleonly00", "localtestsecret");
+            "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "localdummysecretforexampleonly00", "localtestsecret",
+            "&Signature=", "Key-Pair-Id=", "PRIVATE KEY");
 
     private CheckedLog() {}
 

@@ -5,14 +5,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Lambda package as `sam build` assembles it (classes plus runtime jars, built by `package` into
@@ -34,10 +45,17 @@ class DeployableIT {
             "org/junit/",
             "org/yaml/snakeyaml/",
             "com/fasterxml/jackson/databind/",            // the functions use jackson-core alone (see Json)
-            "com/fasterxml/jackson/annotation/");
+            "com/fasterxml/jackson/annotation/",
+            "software/amazon/awssdk/services/cloudfront/DefaultCloudFrontClient",  // the CloudFront API client:
+            "software/amazon/awssdk/services/cloudfront/transform/");            // only its signing classes ship
 
-    /** The package budget: without jackson-databind it is about 11.9 MB. */
-    static final long MAX_BYTES = 12_000_000;
+    /**
+     * The package budget. It was 12,000,000 bytes until CloudFront signing came (11,888,115 then); the SDK's SSM
+     * client that reads the private key adds 5.4 MB (the whole ssm jar, 6.0 MB, for one GetParameter call), the
+     * CloudFront signing classes 0.07 MB: 17,276,888 bytes when this limit was set. Secrets Manager's client instead
+     * would have made it 12.6 MB, the whole cloudfront jar 22.2 MB.
+     */
+    static final long MAX_BYTES = 18_000_000;
 
     @Test
     void lambdaZip_containsHandlersAndNothingForbidden() throws IOException {
@@ -62,5 +80,56 @@ class DeployableIT {
         long bytes = Files.size(ZIP);
         System.out.printf("Lambda package %s: %.1f MB, %d entries%n", ZIP, bytes / 1e6, classes.size());
         assertTrue(bytes <= MAX_BYTES, "Lambda package is " + bytes + " bytes, more than " + MAX_BYTES);
+    }
+
+    /**
+     * The package carries only the SDK's CloudFront signing classes: a CloudFront URL signed with the package's
+     * classes alone (a class loader over its root and lib/, nothing of the build's classpath) must verify.
+     */
+    @Test
+    void lambdaZip_signsACloudFrontUrlWithItsOwnClassesAlone(@TempDir Path unpacked) throws Exception {
+        var urls = new ArrayList<URL>();
+        urls.add(unpacked.toUri().toURL());
+        try (var zip = new ZipFile(ZIP.toFile())) {
+            for (ZipEntry entry : zip.stream().toList()) {
+                Path target = unpacked.resolve(entry.getName()).normalize();
+                assertTrue(target.startsWith(unpacked), entry.getName());
+                if (entry.isDirectory()) {
+                    Files.createDirectories(target);
+                    continue;
+                }
+                Files.createDirectories(target.getParent());
+                try (InputStream in = zip.getInputStream(entry)) {
+                    Files.copy(in, target);
+                }
+                if (entry.getName().startsWith("lib/") && entry.getName().endsWith(".jar")) {
+                    urls.add(target.toUri().toURL());
+                }
+            }
+        }
+        KeyPair keys = TestKeyPairs.rsa();
+        try (var lambda = new URLClassLoader(urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader())) {
+            Class<?> signerType = lambda.loadClass("dev.videolinks.CloudFrontUrlSigner");
+            Class<?> videoType = lambda.loadClass("dev.videolinks.Video");
+            @SuppressWarnings({"unchecked", "rawtypes"})
+            Object inline = Enum.valueOf((Class) lambda.loadClass("dev.videolinks.UrlSigner$Disposition"), "INLINE");
+            var constructor = signerType.getDeclaredConstructor(String.class, String.class, Supplier.class, Clock.class);
+            constructor.setAccessible(true);
+            Supplier<PrivateKey> privateKey = keys::getPrivate;
+            Object signer = constructor.newInstance("d111111abcdef8.cloudfront.net", "K2JCJMDEHXQW5F", privateKey, Clock.systemUTC());
+            var videoConstructor = videoType.getDeclaredConstructors()[0];
+            videoConstructor.setAccessible(true);
+            Object video = videoConstructor.newInstance("j", "u", 1, "videos", "generated_videos/u/j/clip.mp4", "e1", null,
+                    1L, "video/mp4", Map.of(), "01", Instant.EPOCH);
+            var sign = signerType.getDeclaredMethod("sign", videoType, Duration.class, inline.getClass());
+            sign.setAccessible(true);
+            Object signed = sign.invoke(signer, video, Duration.ofHours(1), inline);
+            var url = signed.getClass().getDeclaredMethod("url");
+            url.setAccessible(true);
+
+            assertEquals(lambda, signerType.getClassLoader());
+            assertEquals(lambda, lambda.loadClass("software.amazon.awssdk.services.cloudfront.CloudFrontUtilities").getClassLoader());
+            assertTrue(SignedCloudFrontUrl.parse((URI) url.invoke(signed)).verifiesWith(keys.getPublic()));
+        }
     }
 }

@@ -172,20 +172,6 @@ final class LocalTemplate {
         return value instanceof List<?> list ? list.stream().map(String::valueOf).filter(s -> !s.isEmpty()).toList() : List.of();
     }
 
-    /** Like resolve, but into every map value and list item too. */
-    private Object resolveAll(Object node) {
-        Object resolved = resolve(node);
-        if (resolved instanceof Map<?, ?> map && !(map.size() == 1 && String.valueOf(map.keySet().iterator().next()).matches("Ref|Fn::.*|Condition"))) {
-            var out = new LinkedHashMap<String, Object>();
-            map.forEach((key, value) -> out.put(String.valueOf(key), resolveAll(value)));
-            return out;
-        }
-        if (resolved instanceof List<?> list) {
-            return list.stream().map(this::resolveAll).toList();
-        }
-        return resolved == NO_VALUE ? null : resolved;
-    }
-
     private S3Trigger s3Trigger(Map<String, Object> properties) {
         Object events = properties.get("Events");
         List<String> types = events instanceof List<?> list ? list.stream().map(String::valueOf).toList()
@@ -242,6 +228,12 @@ final class LocalTemplate {
                 case "Fn::Not" -> {
                     return !(Boolean) resolve(((List<?>) argument).getFirst());
                 }
+                case "Fn::And" -> {
+                    return ((List<?>) argument).stream().allMatch(term -> (Boolean) resolve(term));
+                }
+                case "Fn::Or" -> {
+                    return ((List<?>) argument).stream().anyMatch(term -> (Boolean) resolve(term));
+                }
                 default -> {
                     return node;
                 }
@@ -251,6 +243,41 @@ final class LocalTemplate {
             return list.stream().map(this::resolve).toList();
         }
         return node;
+    }
+
+    /**
+     * {@link #resolve} throughout a node, as CloudFormation deploys it: intrinsics anywhere in maps and lists are
+     * evaluated, and a value or list item that resolves to {@code AWS::NoValue} is left out.
+     */
+    Object resolveAll(Object node) {
+        if (node instanceof Map<?, ?> map && map.size() == 1 && isIntrinsic(String.valueOf(map.keySet().iterator().next()))) {
+            Object resolved = resolve(node);
+            return resolved == node ? node : resolveAll(resolved);
+        }
+        if (node instanceof Map<?, ?> map) {
+            var out = new LinkedHashMap<String, Object>();
+            map.forEach((key, value) -> {
+                Object resolved = resolveAll(value);
+                if (resolved != NO_VALUE) {
+                    out.put(String.valueOf(key), resolved);
+                }
+            });
+            return out;
+        }
+        if (node instanceof List<?> list) {
+            return list.stream().map(this::resolveAll).filter(item -> item != NO_VALUE).toList();
+        }
+        return node;
+    }
+
+    /** Whether a resource is created with these parameters (it has no Condition, or its Condition holds). */
+    boolean isCreated(String logicalId) {
+        Object condition = template.resources().get(logicalId).get("Condition");
+        return condition == null || condition(String.valueOf(condition));
+    }
+
+    private static boolean isIntrinsic(String key) {
+        return key.equals("Ref") || key.equals("Condition") || key.startsWith("Fn::");
     }
 
     private boolean condition(String name) {
