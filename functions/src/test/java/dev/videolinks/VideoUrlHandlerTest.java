@@ -344,88 +344,88 @@ class VideoUrlHandlerTest {
 
     @Test
     void get_jobIdTooLong_badRequest() throws Exception {
-        assertBadRequest(call("api-bad-job-id-too-long.json"), "job id must be 1 to 128 characters of A-Z a-z 0-9 _ -");
+        assertBadRequest(call("bad/api-bad-job-id-too-long.json"), "job id must be 1 to 128 characters of A-Z a-z 0-9 _ -");
     }
 
     @Test
     void get_jobIdWithBadCharacters_badRequest() throws Exception {
-        assertBadRequest(call("api-bad-job-id-characters.json"), "job id must be 1 to 128 characters of A-Z a-z 0-9 _ -");
+        assertBadRequest(call("bad/api-bad-job-id-characters.json"), "job id must be 1 to 128 characters of A-Z a-z 0-9 _ -");
     }
 
     @Test
     void get_jobIdDotDot_badRequest() throws Exception {
-        assertBadRequest(call("api-bad-job-id-dot-dot.json"), "job id must be 1 to 128 characters of A-Z a-z 0-9 _ -");
+        assertBadRequest(call("bad/api-bad-job-id-dot-dot.json"), "job id must be 1 to 128 characters of A-Z a-z 0-9 _ -");
     }
 
     @Test
     void get_jobIdWithEncodedSlash_badRequest() throws Exception {
-        assertBadRequest(call("api-bad-job-id-encoded-slash.json"), "job id must be 1 to 128 characters of A-Z a-z 0-9 _ -");
+        assertBadRequest(call("bad/api-bad-job-id-encoded-slash.json"), "job id must be 1 to 128 characters of A-Z a-z 0-9 _ -");
     }
 
     @Test
     void get_expiresInBelowMinimum_badRequest() throws Exception {
-        assertBadRequest(call("api-bad-expires-in-too-small.json"), "expires_in must be between 60 and 43200 seconds");
+        assertBadRequest(call("bad/api-bad-expires-in-too-small.json"), "expires_in must be between 60 and 43200 seconds");
     }
 
     @Test
     void get_expiresInAboveMaximum_badRequest() throws Exception {
-        assertBadRequest(call("api-bad-expires-in-too-large.json"), "expires_in must be between 60 and 43200 seconds");
+        assertBadRequest(call("bad/api-bad-expires-in-too-large.json"), "expires_in must be between 60 and 43200 seconds");
     }
 
     @Test
     void get_expiresInNotANumber_badRequest() throws Exception {
-        assertBadRequest(call("api-bad-expires-in-not-a-number.json"), "expires_in must be a whole number of seconds");
+        assertBadRequest(call("bad/api-bad-expires-in-not-a-number.json"), "expires_in must be a whole number of seconds");
     }
 
     @Test
     void get_unknownDisposition_badRequest() throws Exception {
-        assertBadRequest(call("api-bad-disposition.json"), "disposition must be inline or attachment");
+        assertBadRequest(call("bad/api-bad-disposition.json"), "disposition must be inline or attachment");
     }
 
     @Test
     void batch_malformedJson_badRequest() throws Exception {
-        assertBadRequest(call("api-bad-batch-malformed-json.json"), "body is not valid JSON");
+        assertBadRequest(call("bad/api-bad-batch-malformed-json.json"), "body is not valid JSON");
     }
 
     @Test
     void batch_bodyNotAnObject_badRequest() throws Exception {
-        assertBadRequest(call("api-bad-batch-not-an-object.json"), "body must be a JSON object with job_ids");
+        assertBadRequest(call("bad/api-bad-batch-not-an-object.json"), "body must be a JSON object with job_ids");
     }
 
     @Test
     void batch_noIds_badRequest() throws Exception {
-        assertBadRequest(call("api-bad-batch-no-ids.json"), "job_ids must hold 1 to 100 ids, got 0");
+        assertBadRequest(call("bad/api-bad-batch-no-ids.json"), "job_ids must hold 1 to 100 ids, got 0");
     }
 
     @Test
     void batch_101Ids_badRequest() throws Exception {
-        assertBadRequest(call("api-bad-batch-101-ids.json"), "job_ids must hold 1 to 100 ids, got 101");
+        assertBadRequest(call("bad/api-bad-batch-101-ids.json"), "job_ids must hold 1 to 100 ids, got 101");
     }
 
     @Test
     void batch_repeatedId_badRequest() throws Exception {
-        assertBadRequest(call("api-bad-batch-repeated-id.json"), "job id 'job_a' is repeated");
+        assertBadRequest(call("bad/api-bad-batch-repeated-id.json"), "job id 'job_a' is repeated");
     }
 
     @Test
     void batch_invalidId_badRequest() throws Exception {
-        assertBadRequest(call("api-bad-batch-invalid-id.json"), "job id must be 1 to 128 characters of A-Z a-z 0-9 _ -");
+        assertBadRequest(call("bad/api-bad-batch-invalid-id.json"), "job id must be 1 to 128 characters of A-Z a-z 0-9 _ -");
     }
 
     @Test
     void batch_expiresInAsString_badRequest() throws Exception {
-        assertBadRequest(call("api-bad-batch-expires-in-string.json"), "expires_in must be a whole number of seconds");
+        assertBadRequest(call("bad/api-bad-batch-expires-in-string.json"), "expires_in must be a whole number of seconds");
     }
 
     @Test
     void batch_unknownField_badRequest() throws Exception {
-        assertBadRequest(call("api-bad-batch-unknown-field.json"),
+        assertBadRequest(call("bad/api-bad-batch-unknown-field.json"),
                 "unknown field 'jobIds'; expected job_ids, expires_in, disposition");
     }
 
     @Test
     void batch_wrongContentType_badRequest() throws Exception {
-        assertBadRequest(call("api-bad-batch-wrong-content-type.json"),
+        assertBadRequest(call("bad/api-bad-batch-wrong-content-type.json"),
                 "Content-Type must be application/json, got 'application/x-www-form-urlencoded'");
     }
 
@@ -497,7 +497,7 @@ class VideoUrlHandlerTest {
 
     @Test
     void batch_bodyOverTheLimit_payloadTooLarge() throws Exception {
-        var response = call("api-bad-batch-too-large.json");
+        var response = call("bad/api-bad-batch-too-large.json");
 
         assertEquals(413, response.getStatusCode());
         assertEquals("payload_too_large", body(response).at("/error/code").asText());

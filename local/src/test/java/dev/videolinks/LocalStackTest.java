@@ -293,8 +293,7 @@ class LocalStackTest {
             Map.entry("api-get-job-unknown.json", 404),
             Map.entry("api-get-job-no-identity.json", 401),
             Map.entry("api-get-job-iam.json", 401),
-            Map.entry("api-batch.json", 200),
-            Map.entry("api-bad-batch-too-large.json", 413));
+            Map.entry("api-batch.json", 200));
 
     @Test
     void invoke_everyEventFile_expectedExitAndOutput() throws Exception {
@@ -305,7 +304,7 @@ class LocalStackTest {
             files = events.filter(Files::isRegularFile).map(p -> p.getFileName().toString())
                     .filter(n -> !n.equals("env.json") && !n.equals("s3-object-created-versioned.json")).sorted().toList();
         }
-        assertTrue(files.size() > 30, files.toString());
+        assertTrue(files.size() >= 15, files.toString());
         for (String file : files) {
             if (file.startsWith("api-")) {
                 var invoked = invoke(againstTheStack("VideoUrlFunction", file));
