@@ -63,13 +63,12 @@ public class BatchUrlsBenchmark {
             videos.add(video);
             ids.add(job);
         }
-        handler = new VideoUrlHandler(Map.of(
+        handler = Wiring.of(Map.of(
                 "AWS_REGION", LocalS3.REGION,
                 "VIDEO_BUCKET", Events.BUCKET,
                 "VIDEO_TABLE", "bench",
                 "AWS_ENDPOINT_URL_S3", s3.endpoint().toString(),
-                "AWS_ENDPOINT_URL_DYNAMODB", dynamoDb.endpoint().toString()),
-                LocalS3.CREDENTIALS, Clock.systemUTC(), Log.to(line -> {}));
+                "AWS_ENDPOINT_URL_DYNAMODB", dynamoDb.endpoint().toString()), LocalS3.CREDENTIALS, Clock.systemUTC(), Log.to(line -> {})).urlHandler();
         batch = Events.api("api-batch.json");
         batch.setBody(TestJson.MAPPER.writeValueAsString(Map.of("job_ids", ids)));
         signer = new UrlSigner(S3Presigner.builder().region(Region.of(LocalS3.REGION))

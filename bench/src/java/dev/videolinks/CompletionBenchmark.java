@@ -45,15 +45,14 @@ public class CompletionBenchmark {
         dynamoDb = LocalDynamoDb.start();
         dynamoDb.createVideoTable("bench");
         receiver = WebhookReceiver.start();
-        handler = new VideoCompletionHandler(Map.of(
+        handler = Wiring.of(Map.of(
                 "AWS_REGION", LocalS3.REGION,
                 "VIDEO_BUCKET", Events.BUCKET,
                 "VIDEO_TABLE", "bench",
                 "WEBHOOK_URL", receiver.url().toString(),
                 "WEBHOOK_SECRET", "whsec_localdummysecretforexampleonly00", // local benchmark fixture
                 "AWS_ENDPOINT_URL_S3", s3.endpoint().toString(),
-                "AWS_ENDPOINT_URL_DYNAMODB", dynamoDb.endpoint().toString()),
-                LocalS3.CREDENTIALS, Clock.systemUTC(), Log.to(line -> { }));
+                "AWS_ENDPOINT_URL_DYNAMODB", dynamoDb.endpoint().toString()), LocalS3.CREDENTIALS, Clock.systemUTC(), Log.to(line -> { })).completionHandler();
     }
 
     /** A new object for every event, so that every event is recorded and delivered, never a duplicate. */

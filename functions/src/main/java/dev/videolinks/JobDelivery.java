@@ -66,18 +66,6 @@ final class JobDelivery {
         this.clock = clock;
     }
 
-    /**
-     * The delivery of a function that sends webhooks, wired from its configuration: {@code backoff} is the
-     * waits between attempts inside one invocation (none for the scheduled redelivery).
-     */
-    static JobDelivery create(Config config, Config.Webhook settings, VideoTable table, DeliveryLedger ledger,
-            VideoUrlSigner signer, List<Duration> backoff, Clock clock, WebhookClient.Sleeper sleeper) {
-        var webhook = new WebhookClient(settings.url(),
-                new WebhookSigner(settings.secrets()), settings.timeout(), backoff, clock, sleeper);
-        return new JobDelivery(ledger, table, signer, webhook, config.urlTtl(),
-                settings.giveUpAfter(), clock);
-    }
-
     /** The end of a lease taken by an invocation that must end by {@code deadline}. */
     static Instant leaseUntil(Instant deadline) {
         return Instant.ofEpochSecond(deadline.plus(LEASE_MARGIN).getEpochSecond() + 1);

@@ -9,52 +9,35 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import org.crac.Core;
-import org.crac.Resource;
 
 /**
  * {@code VideoCompletionFunction}: S3 notifications and EventBridge "Object Created" events in, one signed
  * webhook per completed job out. Answers a report of what it did; fails when a webhook could not be delivered,
  * so Lambda's retries and the on-failure destination take over.
  */
-public final class VideoCompletionHandler implements RequestStreamHandler, Resource {
+public final class VideoCompletionHandler implements RequestStreamHandler, SnapStartHooks {
 
     private final VideoCompletion completion;
+    private final Config config;
     private final Clock clock;
     private final Log log;
-    private final Config primingConfig;
 
     public VideoCompletionHandler() {
-        this(System.getenv(), DefaultCredentialsProvider.builder().build(), Clock.systemUTC(), Log.stdout());
+        this(Wiring.lambda());
         Core.getGlobalContext().register(this);
     }
 
-    VideoCompletionHandler(Map<String, String> env, AwsCredentialsProvider credentials, Clock clock, Log log) {
-        this(env, credentials, clock, log, Thread::sleep);
+    private VideoCompletionHandler(Wiring wiring) {
+        this(wiring.completion(), wiring.config(), wiring.clock(), wiring.log());
     }
 
-    VideoCompletionHandler(Map<String, String> env, AwsCredentialsProvider credentials, Clock clock, Log log,
-            WebhookClient.Sleeper sleeper) {
-        Config config = Config.fromEnv(env);
-        Config.Webhook settings = Config.Webhook.fromEnv(env);
-        var clients = new AwsClients(config, credentials);
-        var keys = new VideoKeys(config.prefix());
-        var dynamoDb = clients.dynamoDb();
-        var table = new VideoTable(dynamoDb, config.table());
-        var delivery = JobDelivery.create(config, settings, table, new DeliveryLedger(dynamoDb, config.table()),
-                VideoUrlSigner.create(config, clients, credentials, clock), WebhookClient.DEFAULT_BACKOFF, clock, sleeper);
-        this.completion = new VideoCompletion(config.bucket(), keys, clients.s3(), table,
-                new KeyIndex(dynamoDb, config.table()), delivery, clock);
-        this.primingConfig = config;
+    VideoCompletionHandler(VideoCompletion completion, Config config, Clock clock, Log log) {
+        this.completion = completion;
+        this.config = config;
         this.clock = clock;
         this.log = log;
-        if (settings.secrets().isEmpty()) {
-            log.warn("config.unsigned_webhooks", "reason", "WEBHOOK_SECRET is empty: webhooks are sent unsigned");
-        }
     }
-
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
@@ -92,14 +75,8 @@ public final class VideoCompletionHandler implements RequestStreamHandler, Resou
         }
     }
 
-    /** SnapStart: prime before the snapshot (see {@link Priming}); nothing to redo after a restore. */
     @Override
-    public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
-        Priming.prime(primingConfig);
-    }
-
-    @Override
-    public void afterRestore(org.crac.Context<? extends Resource> context) {
-        // SDK clients resolve credentials and open connections lazily: nothing was kept to refresh.
+    public Config config() {
+        return config;
     }
 }

@@ -6,20 +6,16 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import org.crac.Core;
-import org.crac.Resource;
 
 /**
  * {@code VideoUrlFunction}: {@code GET /videos/{jobId}} and {@code POST /videos/urls} behind an HTTP API
  * (payload format 2.0), fresh presigned URLs for the caller's own jobs.
  */
-public final class VideoUrlHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>, Resource {
+public final class VideoUrlHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>, SnapStartHooks {
 
     static final String GET_JOB = "GET /videos/{jobId}";
     static final String BATCH = "POST /videos/urls";
@@ -30,16 +26,18 @@ public final class VideoUrlHandler implements RequestHandler<APIGatewayV2HTTPEve
     private final Log log;
 
     public VideoUrlHandler() {
-        this(System.getenv(), DefaultCredentialsProvider.builder().build(), Clock.systemUTC(), Log.stdout());
+        this(Wiring.lambda());
         Core.getGlobalContext().register(this);
     }
 
-    VideoUrlHandler(Map<String, String> env, AwsCredentialsProvider credentials, Clock clock, Log log) {
-        this.config = Config.fromEnv(env);
-        this.api = Config.Api.fromEnv(env);
-        var clients = new AwsClients(config, credentials);
-        this.urls = new VideoUrls(new VideoTable(clients.dynamoDb(), config.table()),
-                VideoUrlSigner.create(config, clients, credentials, clock), clock);
+    private VideoUrlHandler(Wiring wiring) {
+        this(wiring.urls(), wiring.config(), wiring.api(), wiring.log());
+    }
+
+    VideoUrlHandler(VideoUrls urls, Config config, Config.Api api, Log log) {
+        this.urls = urls;
+        this.config = config;
+        this.api = api;
         this.log = log;
     }
 
@@ -117,14 +115,8 @@ public final class VideoUrlHandler implements RequestHandler<APIGatewayV2HTTPEve
                 .build();
     }
 
-    /** SnapStart: prime before the snapshot (see {@link Priming}); nothing to redo after a restore. */
     @Override
-    public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
-        Priming.prime(config);
-    }
-
-    @Override
-    public void afterRestore(org.crac.Context<? extends Resource> context) {
-        // SDK clients resolve credentials and open connections lazily: nothing was kept to refresh.
+    public Config config() {
+        return config;
     }
 }

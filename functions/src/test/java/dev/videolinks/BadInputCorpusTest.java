@@ -116,8 +116,7 @@ class BadInputCorpusTest {
         var out = new ByteArrayOutputStream();
 
         try (var receiver = WebhookReceiver.start()) {
-            var handler = new VideoCompletionHandler(completionEnv(table, receiver), LocalS3.CREDENTIALS,
-                    Clock.systemUTC(), CheckedLog.into(logs));
+            var handler = Wiring.of(completionEnv(table, receiver), LocalS3.CREDENTIALS, Clock.systemUTC(), CheckedLog.into(logs)).completionHandler();
             assertDoesNotThrow(() -> handler.handleRequest(new ByteArrayInputStream(Events.load("bad/" + file)), out,
                     TestContext.of("req-" + file)), file + ": the invocation failed, so Lambda would retry an event that cannot succeed");
             assertEquals(List.of(), receiver.requests(), file + ": webhooks sent");
@@ -176,7 +175,7 @@ class BadInputCorpusTest {
     @MethodSource("apiCases")
     void urlApi_badRequest_answersItsStatusWithAJsonErrorAndNoInternals(String file) throws Exception {
         JsonNode expected = expectation(file, URL_API);
-        var handler = new VideoUrlHandler(apiEnv(), LocalS3.CREDENTIALS, Clock.systemUTC(), CheckedLog.into(new java.util.ArrayList<>()));
+        var handler = Wiring.of(apiEnv(), LocalS3.CREDENTIALS, Clock.systemUTC(), CheckedLog.into(new java.util.ArrayList<>())).urlHandler();
 
         APIGatewayV2HTTPResponse response = handler.handleRequest(Events.api("bad/" + file), TestContext.of("req-" + file));
 

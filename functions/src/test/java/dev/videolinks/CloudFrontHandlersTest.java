@@ -79,7 +79,7 @@ class CloudFrontHandlersTest {
 
     JsonNode complete() throws Exception {
         var out = new ByteArrayOutputStream();
-        new VideoCompletionHandler(env(), LocalS3.CREDENTIALS, Clock.systemUTC(), CheckedLog.into(logs))
+        Wiring.of(env(), LocalS3.CREDENTIALS, Clock.systemUTC(), CheckedLog.into(logs)).completionHandler()
                 .handleRequest(new ByteArrayInputStream(Events.load("s3-object-created.json")), out, TestContext.of("completion"));
         return TestJson.MAPPER.readTree(out.toByteArray());
     }
@@ -120,7 +120,7 @@ class CloudFrontHandlersTest {
     void get_lifetimeOfDays_exactExpiryNoCredentialsCanCut() throws Exception {
         complete();
         var clock = new MutableClock(Instant.parse("2026-11-24T10:00:00Z"));
-        var handler = new VideoUrlHandler(env(), LocalS3.CREDENTIALS, clock, CheckedLog.into(logs));
+        var handler = Wiring.of(env(), LocalS3.CREDENTIALS, clock, CheckedLog.into(logs)).urlHandler();
 
         var response = get(handler, Map.of("expires_in", String.valueOf(Duration.ofDays(30).toSeconds())));
 
@@ -137,7 +137,7 @@ class CloudFrontHandlersTest {
     void get_sameRequestTwice_sameUrl_attachmentAnother() throws Exception {
         complete();
         var clock = new MutableClock(Instant.parse("2026-11-24T10:00:00Z"));
-        var handler = new VideoUrlHandler(env(), LocalS3.CREDENTIALS, clock, CheckedLog.into(logs));
+        var handler = Wiring.of(env(), LocalS3.CREDENTIALS, clock, CheckedLog.into(logs)).urlHandler();
 
         String first = video(get(handler, Map.of("expires_in", "3600"))).get("file_url").asText();
         clock.advance(Duration.ofMinutes(10));
@@ -159,7 +159,7 @@ class CloudFrontHandlersTest {
         complete();
         ssm.putSecureString(PARAMETER, TestKeyPairs.pkcs8Pem(RSA.getPrivate()));
         int before = ssm.requests().size();
-        var handler = new VideoUrlHandler(env(), LocalS3.CREDENTIALS, Clock.systemUTC(), CheckedLog.into(logs));
+        var handler = Wiring.of(env(), LocalS3.CREDENTIALS, Clock.systemUTC(), CheckedLog.into(logs)).urlHandler();
         handler.beforeCheckpoint(null);
         assertEquals(before, ssm.requests().size(), "read during init or priming");
 
@@ -173,7 +173,7 @@ class CloudFrontHandlersTest {
     void redelivery_resendsWithCloudFrontUrls() throws Exception {
         var clock = new MutableClock(Instant.now());
         receiver.alwaysRespond(WebhookReceiver.Answer.status(503));
-        var completion = new VideoCompletionHandler(env(), LocalS3.CREDENTIALS, clock, CheckedLog.into(logs), clock::advance);
+        var completion = Wiring.of(env(), LocalS3.CREDENTIALS, clock, CheckedLog.into(logs)).sleepingWith(clock::advance).completionHandler();
         try {
             completion.handleRequest(new ByteArrayInputStream(Events.load("s3-object-created.json")),
                     new ByteArrayOutputStream(), TestContext.of("completion"));
@@ -183,7 +183,7 @@ class CloudFrontHandlersTest {
         receiver.alwaysRespond(WebhookReceiver.Answer.status(200));
         clock.advance(Duration.ofMinutes(1));
 
-        var report = new WebhookRedeliveryHandler(env(), LocalS3.CREDENTIALS, clock, CheckedLog.into(logs))
+        var report = Wiring.of(env(), LocalS3.CREDENTIALS, clock, CheckedLog.into(logs)).redelivery()
                 .run(clock.instant().plus(Duration.ofMinutes(4)), CheckedLog.into(logs));
 
         assertEquals(1, report.delivered());

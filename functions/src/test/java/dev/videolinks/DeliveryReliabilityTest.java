@@ -88,18 +88,18 @@ class DeliveryReliabilityTest {
     }
 
     VideoCompletionHandler completion(String webhookUrl, LocalDynamoDb dynamo) {
-        return new VideoCompletionHandler(env(webhookUrl, dynamo), LocalS3.CREDENTIALS, clock, CheckedLog.into(logs), clock::advance);
+        return Wiring.of(env(webhookUrl, dynamo), LocalS3.CREDENTIALS, clock, CheckedLog.into(logs)).sleepingWith(clock::advance).completionHandler();
     }
 
     /** A completion function whose attempts wait up to 10 s: long enough for a held answer to be released. */
     VideoCompletionHandler patientCompletion(String webhookUrl) {
         var env = env(webhookUrl, aws.dynamoDb());
         env.put("WEBHOOK_TIMEOUT", "PT10S");
-        return new VideoCompletionHandler(env, LocalS3.CREDENTIALS, clock, CheckedLog.into(logs), clock::advance);
+        return Wiring.of(env, LocalS3.CREDENTIALS, clock, CheckedLog.into(logs)).sleepingWith(clock::advance).completionHandler();
     }
 
-    WebhookRedeliveryHandler redelivery(String webhookUrl) {
-        return new WebhookRedeliveryHandler(env(webhookUrl, aws.dynamoDb()), LocalS3.CREDENTIALS, clock, CheckedLog.into(logs), clock::advance);
+    Redelivery redelivery(String webhookUrl) {
+        return Wiring.of(env(webhookUrl, aws.dynamoDb()), LocalS3.CREDENTIALS, clock, CheckedLog.into(logs)).sleepingWith(clock::advance).redelivery();
     }
 
     static String key(String job) {
@@ -135,7 +135,7 @@ class DeliveryReliabilityTest {
         assertEquals(expected, request.header("webhook-signature"));
     }
 
-    WebhookRedeliveryHandler.Report redeliver(WebhookRedeliveryHandler handler) {
+    Redelivery.Report redeliver(Redelivery handler) {
         return handler.run(clock.instant().plus(Duration.ofMinutes(5)), CheckedLog.into(logs));
     }
 

@@ -111,7 +111,7 @@ class LargestAnswerTest {
         env.put("VIDEO_TABLE", table);
         env.put("AWS_ENDPOINT_URL_S3", aws.s3().endpoint().toString());
         env.put("AWS_ENDPOINT_URL_DYNAMODB", aws.dynamoDb().endpoint().toString());
-        return new VideoUrlHandler(env, SESSION, Clock.systemUTC(), CheckedLog.into(logs));
+        return Wiring.of(env, SESSION, Clock.systemUTC(), CheckedLog.into(logs)).urlHandler();
     }
 
     /** The response as the Lambda runtime writes it to its API: the body a JSON string inside the response object. */

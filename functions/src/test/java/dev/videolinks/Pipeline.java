@@ -61,12 +61,12 @@ final class Pipeline implements AutoCloseable {
     }
 
     VideoCompletionHandler completion() {
-        return new VideoCompletionHandler(env(), LocalS3.CREDENTIALS, clock, CheckedLog.into(logs), clock == Clock.systemUTC()
-                ? Thread::sleep : duration -> ((MutableClock) clock).advance(duration));
+        return Wiring.of(env(), LocalS3.CREDENTIALS, clock, CheckedLog.into(logs)).sleepingWith(clock == Clock.systemUTC()
+                ? Thread::sleep : duration -> ((MutableClock) clock).advance(duration)).completionHandler();
     }
 
-    WebhookRedeliveryHandler redelivery() {
-        return new WebhookRedeliveryHandler(env(), LocalS3.CREDENTIALS, clock, CheckedLog.into(logs));
+    Redelivery redelivery() {
+        return Wiring.of(env(), LocalS3.CREDENTIALS, clock, CheckedLog.into(logs)).redelivery();
     }
 
     /** Uploads an object; answers its version id (null in an unversioned bucket). */
@@ -112,7 +112,7 @@ final class Pipeline implements AutoCloseable {
         var event = Events.api("api-get-job.json");
         event.setPathParameters(Map.of("jobId", jobId));
         event.getRequestContext().getAuthorizer().getJwt().setClaims(Map.of("sub", user));
-        return new VideoUrlHandler(env(), LocalS3.CREDENTIALS, clock, CheckedLog.into(logs))
+        return Wiring.of(env(), LocalS3.CREDENTIALS, clock, CheckedLog.into(logs)).urlHandler()
                 .handleRequest(event, TestContext.of("req-" + UUID.randomUUID()));
     }
 

@@ -47,7 +47,7 @@ class StableUrlsHandlerTest {
         aws.s3().put(Events.BUCKET, KEY, VideoUrlHandlerTest.VIDEO, "video/mp4", Map.of());
         var env = env();
         env.put("WEBHOOK_URL", receiver.url().toString());
-        new VideoCompletionHandler(env, LocalS3.CREDENTIALS, Clock.systemUTC(), CheckedLog.into(logs))
+        Wiring.of(env, LocalS3.CREDENTIALS, Clock.systemUTC(), CheckedLog.into(logs)).completionHandler()
                 .handleRequest(new ByteArrayInputStream(Events.load("s3-object-created.json")), new ByteArrayOutputStream(),
                         TestContext.of("completion"));
     }
@@ -82,7 +82,7 @@ class StableUrlsHandlerTest {
 
     @Test
     void get_sameRequestTwiceToAWarmFunction_samePresignedUrlThatStillFetchesTheBytes() throws Exception {
-        var handler = new VideoUrlHandler(env(), LocalS3.CREDENTIALS, Clock.systemUTC(), CheckedLog.into(logs));
+        var handler = Wiring.of(env(), LocalS3.CREDENTIALS, Clock.systemUTC(), CheckedLog.into(logs)).urlHandler();
 
         JsonNode first = video(get(handler, null));
         Thread.sleep(1100); // past the second of X-Amz-Date: a new signature would differ
@@ -103,7 +103,7 @@ class StableUrlsHandlerTest {
     void get_defaultStableFor_signedForTheLifetimePlusAQuarter() throws Exception {
         Instant before = Instant.now().truncatedTo(ChronoUnit.SECONDS);
 
-        var response = get(new VideoUrlHandler(env(), LocalS3.CREDENTIALS, Clock.systemUTC(), CheckedLog.into(logs)), null);
+        var response = get(Wiring.of(env(), LocalS3.CREDENTIALS, Clock.systemUTC(), CheckedLog.into(logs)).urlHandler(), null);
 
         JsonNode video = video(response);
         assertTrue(video.get("file_url").asText().contains("X-Amz-Expires=1125"));
@@ -118,7 +118,7 @@ class StableUrlsHandlerTest {
     void get_stableForZero_freshUrlForExactlyTheLifetime() throws Exception {
         var env = env();
         env.put("URL_STABLE_FOR", "PT0S");
-        var handler = new VideoUrlHandler(env, LocalS3.CREDENTIALS, Clock.systemUTC(), CheckedLog.into(logs));
+        var handler = Wiring.of(env, LocalS3.CREDENTIALS, Clock.systemUTC(), CheckedLog.into(logs)).urlHandler();
         Instant before = Instant.now().truncatedTo(ChronoUnit.SECONDS);
 
         var response = get(handler, null);

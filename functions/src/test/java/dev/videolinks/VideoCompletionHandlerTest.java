@@ -89,7 +89,7 @@ class VideoCompletionHandlerTest {
     }
 
     VideoCompletionHandler handler(Map<String, String> env) {
-        return new VideoCompletionHandler(env, LocalS3.CREDENTIALS, Clock.systemUTC(), CheckedLog.into(logs));
+        return Wiring.of(env, LocalS3.CREDENTIALS, Clock.systemUTC(), CheckedLog.into(logs)).completionHandler();
     }
 
     JsonNode invoke(VideoCompletionHandler handler, String eventFile) throws IOException {

@@ -83,7 +83,7 @@ class VideoUrlHandlerTest {
     void complete(String eventFile) throws Exception {
         var env = env("JWT");
         env.put("WEBHOOK_URL", receiver.url().toString());
-        new VideoCompletionHandler(env, LocalS3.CREDENTIALS, Clock.systemUTC(), CheckedLog.into(logs))
+        Wiring.of(env, LocalS3.CREDENTIALS, Clock.systemUTC(), CheckedLog.into(logs)).completionHandler()
                 .handleRequest(new ByteArrayInputStream(Events.load(eventFile)), new ByteArrayOutputStream(),
                         TestContext.of("completion"));
     }
@@ -93,7 +93,7 @@ class VideoUrlHandlerTest {
     }
 
     APIGatewayV2HTTPResponse call(APIGatewayV2HTTPEvent event, String authMode, AwsCredentialsProvider credentials) {
-        var handler = new VideoUrlHandler(env(authMode), credentials, Clock.systemUTC(), CheckedLog.into(logs));
+        var handler = Wiring.of(env(authMode), credentials, Clock.systemUTC(), CheckedLog.into(logs)).urlHandler();
         return handler.handleRequest(event, TestContext.of("req-" + UUID.randomUUID()));
     }
 
@@ -309,7 +309,7 @@ class VideoUrlHandlerTest {
     void assertInternalErrorLoggedWithStackTrace(String eventFile, String requestId) throws Exception {
         var env = env("JWT");
         env.put("VIDEO_TABLE", "no-such-table");
-        var handler = new VideoUrlHandler(env, LocalS3.CREDENTIALS, Clock.systemUTC(), CheckedLog.into(logs));
+        var handler = Wiring.of(env, LocalS3.CREDENTIALS, Clock.systemUTC(), CheckedLog.into(logs)).urlHandler();
 
         var response = handler.handleRequest(Events.api(eventFile), TestContext.of(requestId));
 

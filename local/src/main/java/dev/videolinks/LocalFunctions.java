@@ -6,7 +6,6 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.time.Clock;
@@ -68,8 +67,7 @@ final class LocalFunctions {
         try {
             handler = handlers.computeIfAbsent(logicalId, this::create);
         } catch (RuntimeException e) {
-            Throwable cause = e.getCause() instanceof InvocationTargetException ite ? ite.getCause() : e;
-            return new Invocation(null, "Runtime.InitError", cause.getClass().getName() + ": " + cause.getMessage());
+            return new Invocation(null, "Runtime.InitError", e.getClass().getName() + ": " + e.getMessage());
         }
         Context context = new TestContext(requestId, 60_000);
         try {
@@ -104,17 +102,15 @@ final class LocalFunctions {
         throw new IllegalStateException(handlerClass + " does not declare its RequestHandler input type");
     }
 
-    /** The handler as Lambda would build it, but with the local environment: the constructor tests use too. */
+    /** The handler as Lambda's no-arg constructor builds it, with the local environment: Wiring, as tests use it. */
     private Object create(String logicalId) {
         String handler = template.function(logicalId).handler();
-        try {
-            Class<?> type = Class.forName(handler.split("::", 2)[0]);
-            var constructor = type.getDeclaredConstructor(Map.class, AwsCredentialsProvider.class, Clock.class, Log.class);
-            constructor.setAccessible(true);
-            return constructor.newInstance(environment(logicalId), credentials, Clock.systemUTC(),
-                    Log.to(line -> logs.accept(logicalId + " " + line)));
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot start " + logicalId + " (" + handler + ")", e);
-        }
+        var wiring = Wiring.of(environment(logicalId), credentials, Clock.systemUTC(), line -> logs.accept(logicalId + " " + line));
+        return switch (handler.split("::", 2)[0]) {
+            case "dev.videolinks.VideoCompletionHandler" -> wiring.completionHandler();
+            case "dev.videolinks.VideoUrlHandler" -> wiring.urlHandler();
+            case "dev.videolinks.WebhookRedeliveryHandler" -> wiring.redeliveryHandler();
+            default -> throw new IllegalStateException("cannot start " + logicalId + ": no handler " + handler);
+        };
     }
 }
