@@ -1,8 +1,9 @@
 # What `sam build` runs (template.yaml: `Metadata: BuildMethod: makefile`): one `build-<Id>` target per function,
 # in a copy of this directory, with ARTIFACTS_DIR set to that function's build folder. It builds the Lambda
-# package only: it compiles the functions and copies their runtime jars; the tests are `./mvnw verify`.
+# package only: the functions module's `package` without its tests (and the testing module it names, compiled);
+# the tests are `./mvnw verify`.
 #
-# The package has the layout of target/video-links-lambda.zip, which `./mvnw verify` checks (DeployableIT):
+# The package has the layout of functions/target/video-links-lambda.zip, which `./mvnw verify` checks (DeployableIT):
 # target/classes and the SDK's CloudFront signing classes (the pom's `cloudfront-signing` execution) at the
 # root, the runtime jars of the pom's `lambda-lib` execution in lib/.
 #
@@ -15,8 +16,8 @@ export MAVEN_OPTS := $(MAVEN_OPTS) -XX:TieredStopAtLevel=1
 
 build-VideoCompletionFunction build-VideoUrlFunction build-WebhookRedeliveryFunction:
 	$(if $(ARTIFACTS_DIR),,$(error ARTIFACTS_DIR is not set: sam build sets it; by hand, make $@ ARTIFACTS_DIR=/tmp/package))
-	$(MVN) --batch-mode --quiet clean compile dependency:copy-dependencies@lambda-lib dependency:unpack@cloudfront-signing
+	$(MVN) --batch-mode --quiet -pl functions -am -Dmaven.test.skip=true clean package
 	mkdir -p "$(ARTIFACTS_DIR)/lib"
-	cp -R target/classes/. "$(ARTIFACTS_DIR)/"
-	cp -R target/lambda/cloudfront-signing/. "$(ARTIFACTS_DIR)/"
-	cp target/lambda/lib/*.jar "$(ARTIFACTS_DIR)/lib/"
+	cp -R functions/target/classes/. "$(ARTIFACTS_DIR)/"
+	cp -R functions/target/lambda/cloudfront-signing/. "$(ARTIFACTS_DIR)/"
+	cp functions/target/lambda/lib/*.jar "$(ARTIFACTS_DIR)/lib/"

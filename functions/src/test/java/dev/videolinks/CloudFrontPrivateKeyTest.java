@@ -1,5 +1,6 @@
 package dev.videolinks;
 
+import dev.videolinks.testing.LocalS3;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,5 +1,7 @@
 package dev.videolinks;
 
+import dev.videolinks.testing.LocalTemplate;
+import dev.videolinks.testing.Template;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DeployableIT {
 
-    static final Path ZIP = Path.of("target", "video-links-lambda.zip");
+    static final Path ZIP = Path.of("functions", "target", "video-links-lambda.zip");
     static final List<String> FORBIDDEN = List.of(
             "org/gaul/",                                  // S3Proxy
             "com/amazonaws/services/dynamodbv2/local/",   // DynamoDB Local

@@ -1,5 +1,6 @@
 package dev.videolinks;
 
+import dev.videolinks.testing.TestJson;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;

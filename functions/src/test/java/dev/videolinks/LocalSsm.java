@@ -1,5 +1,6 @@
 package dev.videolinks;
 
+import dev.videolinks.testing.TestJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;

@@ -1,5 +1,7 @@
 package dev.videolinks;
 
+import dev.videolinks.testing.TestJson;
+import dev.videolinks.testing.Events;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,5 +1,12 @@
 package dev.videolinks;
 
+import dev.videolinks.testing.LocalS3;
+import dev.videolinks.testing.WebhookReceiver;
+import dev.videolinks.testing.MutableClock;
+import dev.videolinks.testing.TestContext;
+import dev.videolinks.testing.TestJson;
+import dev.videolinks.testing.LocalAws;
+import dev.videolinks.testing.Events;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

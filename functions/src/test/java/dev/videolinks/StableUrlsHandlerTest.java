@@ -1,5 +1,11 @@
 package dev.videolinks;
 
+import dev.videolinks.testing.LocalS3;
+import dev.videolinks.testing.WebhookReceiver;
+import dev.videolinks.testing.TestContext;
+import dev.videolinks.testing.TestJson;
+import dev.videolinks.testing.LocalAws;
+import dev.videolinks.testing.Events;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

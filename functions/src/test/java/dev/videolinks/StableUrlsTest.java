@@ -1,5 +1,7 @@
 package dev.videolinks;
 
+import dev.videolinks.testing.LocalS3;
+import dev.videolinks.testing.MutableClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;

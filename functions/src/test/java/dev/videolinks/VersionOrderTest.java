@@ -1,5 +1,8 @@
 package dev.videolinks;
 
+import dev.videolinks.testing.TestJson;
+import dev.videolinks.testing.LocalAws;
+import dev.videolinks.testing.Events;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,12 @@
 package dev.videolinks;
 
+import dev.videolinks.testing.LocalS3;
+import dev.videolinks.testing.LocalDynamoDb;
+import dev.videolinks.testing.WebhookReceiver;
+import dev.videolinks.testing.TestContext;
+import dev.videolinks.testing.TestJson;
+import dev.videolinks.testing.LocalAws;
+import dev.videolinks.testing.Events;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -484,21 +491,11 @@ class VideoCompletionHandlerTest {
         assertEquals("job_from_metadata", report.at("/objects/0/job_id").asText());
     }
 
-    /** An S3 notification for one key, shaped like the sample in events/. */
-    static byte[] eventFor(String key) throws IOException {
-        return eventFor(key, "ObjectCreated:Put");
+    static byte[] eventFor(String key) {
+        return Events.s3Notification(key, "ObjectCreated:Put");
     }
 
-    static byte[] eventFor(String key, String eventName) throws IOException {
-        var event = (com.fasterxml.jackson.databind.node.ObjectNode) TestJson.MAPPER.readTree(Events.load("s3-object-created.json"));
-        var object = (com.fasterxml.jackson.databind.node.ObjectNode) event.at("/Records/0/s3/object");
-        object.put("key", java.net.URLEncoder.encode(key, StandardCharsets.UTF_8).replace("%2F", "/"));
-        if (eventName.startsWith("ObjectRemoved:")) {
-            object.put("sequencer", "0066F2A1B3C4D5E7F0"); // later than the creation's, as S3 numbers them
-            object.remove("eTag");
-            object.remove("size");
-        }
-        ((com.fasterxml.jackson.databind.node.ObjectNode) event.at("/Records/0")).put("eventName", eventName);
-        return TestJson.MAPPER.writeValueAsBytes(event);
+    static byte[] eventFor(String key, String eventName) {
+        return Events.s3Notification(key, eventName);
     }
 }

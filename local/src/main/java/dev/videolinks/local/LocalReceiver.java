@@ -1,0 +1,84 @@
+package dev.videolinks.local;
+
+import dev.videolinks.testing.TestJson;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.standardwebhooks.Webhook;
+import com.standardwebhooks.exceptions.WebhookVerificationException;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+
+/**
+ * A stand-in for the app's webhook route: verifies each delivery with the Standard Webhooks library, prints
+ * it (URLs without their query string) and keeps the body in a file, for trying the system with no app.
+ */
+final class LocalReceiver implements AutoCloseable {
+
+    static final String PATH = "/api/webhooks/video-completion";
+
+    private final HttpServer server;
+
+    LocalReceiver(int port, String secret, Path keep, Consumer<String> console) throws Exception {
+        Webhook verifier = secret == null || secret.isBlank() ? null : new Webhook(secret.split("\\s+")[0]);
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+        server.createContext(PATH, exchange -> {
+            try (exchange) {
+                byte[] body = exchange.getRequestBody().readAllBytes();
+                String text = new String(body, StandardCharsets.UTF_8);
+                String id = exchange.getRequestHeaders().getFirst("webhook-id");
+                String verdict;
+                if (verifier == null) {
+                    verdict = "UNSIGNED";
+                } else {
+                    try {
+                        verifier.verify(text, exchange.getRequestHeaders());
+                        verdict = "signature verified";
+                    } catch (WebhookVerificationException e) {
+                        console.accept("webhook " + id + " REJECTED: " + e.getMessage());
+                        exchange.sendResponseHeaders(401, -1);
+                        return;
+                    }
+                }
+                Files.createDirectories(keep);
+                Path file = keep.resolve((id == null ? "unnamed" : id.replaceAll("[^A-Za-z0-9_-]", "_")) + ".json");
+                Files.write(file, body);
+                console.accept(describe(id, verdict, text, file));
+                exchange.sendResponseHeaders(204, -1);
+            }
+        });
+        server.start();
+    }
+
+    private static String describe(String id, String verdict, String text, Path file) throws IOException {
+        JsonNode payload = TestJson.MAPPER.readTree(text);
+        var out = new StringBuilder("webhook ").append(id).append(" (").append(verdict).append("): job ")
+                .append(payload.path("job_id").asText()).append(", user ").append(payload.path("user_id").asText())
+                .append(", ").append(payload.at("/data/num_videos").asInt()).append(" video(s)");
+        for (JsonNode video : payload.at("/data/videos")) {
+            URI url = URI.create(video.path("file_url").asText());
+            out.append("\n    ").append(video.path("s3_key").asText()).append(" -> ")
+                    .append(url.getScheme()).append("://").append(url.getRawAuthority()).append(url.getRawPath())
+                    .append("?… (expires ").append(video.path("file_url_expires_at").asText()).append(")");
+        }
+        return out.append("\n    full body with the playable file_url: ").append(file).toString();
+    }
+
+    URI url() {
+        return url(server.getAddress().getPort());
+    }
+
+    static URI url(int port) {
+        return URI.create("http://127.0.0.1:" + port + PATH);
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
