@@ -1,19 +1,15 @@
 package dev.videolinks;
 
+import dev.videolinks.testing.LocalDynamoDb;
+import dev.videolinks.testing.LocalS3;
 import dev.videolinks.testing.WebhookReceiver;
-import dev.videolinks.testing.Template;
 import dev.videolinks.testing.TestJson;
-import dev.videolinks.testing.TableDefinition;
-import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
-import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.standardwebhooks.Webhook;
 import com.standardwebhooks.exceptions.WebhookVerificationException;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -34,21 +30,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import org.gaul.s3proxy.BlobStores;
 import org.gaul.s3proxy.S3Proxy;
-import org.gaul.s3proxy.auth.AuthenticationType;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -568,97 +558,54 @@ public final class ColdStartBenchmark {
 
     private void startServers(List<AutoCloseable> stopping) throws Exception {
         var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY));
+        var localS3 = LocalS3.start(new LocalS3.Options(0, null, java.util.function.UnaryOperator.identity(), credentials,
+                REGION), BUCKET);
+        stopping.add(localS3);
+        s3Endpoint = localS3.endpoint();
+        s3 = localS3.client();
 
-        S3Proxy proxy = S3Proxy.builder()
-                .blobStore(BlobStores.create("transient", new Properties()))
-                .endpoint(URI.create("http://127.0.0.1:0"))
-                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
-                .build();
-        proxy.start();
-        stopping.add(proxy::stop);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!"STARTED".equals(proxy.getState())) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("S3Proxy did not start within 10 s");
-            }
-            Thread.sleep(10);
-        }
-        s3Endpoint = URI.create("http://127.0.0.1:" + proxy.getPort());
-        s3 = S3Client.builder().httpClient(UrlConnectionHttpClient.create()).region(Region.of(REGION))
-                .credentialsProvider(credentials).endpointOverride(s3Endpoint).forcePathStyle(true).build();
-        stopping.add(s3);
-        s3.createBucket(b -> b.bucket(BUCKET));
+        var localDynamoDb = LocalDynamoDb.start(0, null, credentials, REGION);
+        stopping.add(localDynamoDb);
+        dynamoDbEndpoint = localDynamoDb.endpoint();
+        dynamoDb = localDynamoDb.client();
+        localDynamoDb.createVideoTable(TABLE);
 
-        int port = freePort();
-        // -sharedDb: one database whatever the caller's region and access key.
-        // DynamoDB Local prints its banner on System.out, which is for the table: send it to stderr.
-        var out = System.out;
-        System.setOut(System.err);
-        DynamoDBProxyServer server;
-        try {
-            server = ServerRunner.createServerFromCommandLineArgs(new String[] {
-                    "-inMemory", "-sharedDb", "-port", Integer.toString(port), "-disableTelemetry"});
-            server.start();
-        } finally {
-            System.setOut(out);
-        }
-        stopping.add(server::stop);
-        dynamoDbEndpoint = URI.create("http://127.0.0.1:" + port);
-        dynamoDb = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).region(Region.of(REGION))
-                .credentialsProvider(credentials).endpointOverride(dynamoDbEndpoint).build();
-        stopping.add(dynamoDb);
-        dynamoDb.createTable(TableDefinition.from(Template.load().resourceProperties("VideoTable"), TABLE));
-
-        HttpServer receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        ExecutorService executor = Executors.newFixedThreadPool(4);
-        receiver.setExecutor(executor);
         Webhook verifier = new Webhook(webhookSecret);
-        receiver.createContext(WebhookReceiver.PATH, exchange -> {
-            long received = System.nanoTime();
-            try (exchange) {
-                String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-                var headers = new LinkedHashMap<String, List<String>>();
-                exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), values));
-                String error = null;
+        var receiver = WebhookReceiver.start(0, request -> {
+            String body = request.text();
+            var headers = new LinkedHashMap<String, List<String>>();
+            request.headers().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), values));
+            String error = null;
+            try {
+                verifier.verify(body, headers);
                 try {
-                    verifier.verify(body, headers);
-                    try {
-                        verifier.verify(body + " ", headers);
-                        error = "the verifier accepts a changed body: it checks nothing";
-                    } catch (WebhookVerificationException expectedForAChangedBody) {
-                        // as it must
-                    }
-                } catch (WebhookVerificationException e) {
-                    error = "signature does not verify: " + e.getMessage();
+                    verifier.verify(body + " ", headers);
+                    error = "the verifier accepts a changed body: it checks nothing";
+                } catch (WebhookVerificationException expectedForAChangedBody) {
+                    // as it must
                 }
-                String job;
-                try {
-                    job = TestJson.MAPPER.readTree(body).path("job_id").asText("");
-                } catch (IOException e) {
-                    job = "";
-                    error = "body is not JSON";
-                }
-                var waiting = expected.get(job);
-                if (waiting == null) {
-                    unexpected.incrementAndGet();
-                    System.err.println("receiver: webhook for an unexpected job '" + job + "'");
-                    exchange.sendResponseHeaders(409, -1);
-                    return;
-                }
-                deliveries.incrementAndGet();
-                waiting.complete(new Delivery(received, body, error));
-                exchange.sendResponseHeaders(error == null ? 204 : 401, -1);
-            } catch (RuntimeException e) {
-                System.err.println("receiver: " + e);
-                throw e;
+            } catch (WebhookVerificationException e) {
+                error = "signature does not verify: " + e.getMessage();
             }
+            String job;
+            try {
+                job = TestJson.MAPPER.readTree(body).path("job_id").asText("");
+            } catch (IOException e) {
+                job = "";
+                error = "body is not JSON";
+            }
+            var waiting = expected.get(job);
+            if (waiting == null) {
+                unexpected.incrementAndGet();
+                System.err.println("receiver: webhook for an unexpected job '" + job + "'");
+                return WebhookReceiver.Answer.status(409);
+            }
+            deliveries.incrementAndGet();
+            waiting.complete(new Delivery(request.receivedNanos(), body, error));
+            return WebhookReceiver.Answer.status(error == null ? 204 : 401);
         });
-        receiver.start();
-        stopping.add(() -> {
-            receiver.stop(0);
-            executor.shutdownNow();
-        });
-        webhookUrl = URI.create("http://127.0.0.1:" + receiver.getAddress().getPort() + WebhookReceiver.PATH);
+        stopping.add(receiver);
+        webhookUrl = receiver.url();
     }
 
     /** The request kinds the processes make, through S3Proxy and DynamoDB Local, so no run meets a cold server. */

@@ -1,15 +1,12 @@
 package dev.videolinks.local;
 
 import dev.videolinks.testing.TestJson;
+import dev.videolinks.testing.WebhookReceiver;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.standardwebhooks.Webhook;
 import com.standardwebhooks.exceptions.WebhookVerificationException;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Consumer;
@@ -20,39 +17,35 @@ import java.util.function.Consumer;
  */
 final class LocalReceiver implements AutoCloseable {
 
-    static final String PATH = "/api/webhooks/video-completion";
-
-    private final HttpServer server;
+    private final WebhookReceiver server;
 
     LocalReceiver(int port, String secret, Path keep, Consumer<String> console) throws Exception {
         Webhook verifier = secret == null || secret.isBlank() ? null : new Webhook(secret.split("\\s+")[0]);
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
-        server.createContext(PATH, exchange -> {
-            try (exchange) {
-                byte[] body = exchange.getRequestBody().readAllBytes();
-                String text = new String(body, StandardCharsets.UTF_8);
-                String id = exchange.getRequestHeaders().getFirst("webhook-id");
-                String verdict;
-                if (verifier == null) {
-                    verdict = "UNSIGNED";
-                } else {
-                    try {
-                        verifier.verify(text, exchange.getRequestHeaders());
-                        verdict = "signature verified";
-                    } catch (WebhookVerificationException e) {
-                        console.accept("webhook " + id + " REJECTED: " + e.getMessage());
-                        exchange.sendResponseHeaders(401, -1);
-                        return;
-                    }
+        server = WebhookReceiver.start(port, request -> {
+            String id = request.header("webhook-id");
+            String verdict;
+            if (verifier == null) {
+                verdict = "UNSIGNED";
+            } else {
+                try {
+                    verifier.verify(request.text(), request.headers());
+                    verdict = "signature verified";
+                } catch (WebhookVerificationException e) {
+                    console.accept("webhook " + id + " REJECTED: " + e.getMessage());
+                    return WebhookReceiver.Answer.status(401);
                 }
+            }
+            try {
                 Files.createDirectories(keep);
                 Path file = keep.resolve((id == null ? "unnamed" : id.replaceAll("[^A-Za-z0-9_-]", "_")) + ".json");
-                Files.write(file, body);
-                console.accept(describe(id, verdict, text, file));
-                exchange.sendResponseHeaders(204, -1);
+                Files.write(file, request.body());
+                console.accept(describe(id, verdict, request.text(), file));
+                return WebhookReceiver.Answer.status(204);
+            } catch (IOException e) {
+                console.accept("webhook " + id + " not kept: " + e.getMessage());
+                return WebhookReceiver.Answer.status(500);
             }
         });
-        server.start();
     }
 
     private static String describe(String id, String verdict, String text, Path file) throws IOException {
@@ -70,15 +63,15 @@ final class LocalReceiver implements AutoCloseable {
     }
 
     URI url() {
-        return url(server.getAddress().getPort());
+        return server.url();
     }
 
     static URI url(int port) {
-        return URI.create("http://127.0.0.1:" + port + PATH);
+        return WebhookReceiver.url(port);
     }
 
     @Override
     public void close() {
-        server.stop(0);
+        server.close();
     }
 }

@@ -1,11 +1,10 @@
 package dev.videolinks.local;
 
+import dev.videolinks.testing.LocalDynamoDb;
+import dev.videolinks.testing.LocalS3;
 import dev.videolinks.testing.LocalTemplate;
 import dev.videolinks.testing.Template;
 import dev.videolinks.testing.TestJson;
-import dev.videolinks.testing.TableDefinition;
-import com.amazonaws.services.dynamodbv2.local.server.LocalDynamoDBRequestHandler;
-import com.amazonaws.services.dynamodbv2.local.server.LocalDynamoDBServerHandler;
 import com.fasterxml.jackson.core.type.TypeReference;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -23,26 +22,14 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.handler.ContextHandler;
-import org.gaul.s3proxy.BlobStores;
-import org.gaul.s3proxy.S3Proxy;
-import org.gaul.s3proxy.auth.AuthenticationType;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The whole system on loopback, from template.yaml: S3Proxy (with bucket notifications), DynamoDB Local, the
@@ -234,76 +221,20 @@ public final class LocalStack implements AutoCloseable {
         return parameters;
     }
 
-    /**
-     * DynamoDB Local's request handler behind a Jetty bound to 127.0.0.1. (Its own ServerRunner binds every
-     * interface and prints its settings on stdout, where `invoke` keeps only the function's result.)
-     */
+    /** DynamoDB Local on 127.0.0.1 (testing's starter), with the template's table. */
     private void startDynamoDb(int port, Path dataDir) throws Exception {
-        String dbPath = null;
-        if (dataDir != null) {
-            Files.createDirectories(dataDir.resolve("dynamodb"));
-            dbPath = dataDir.resolve("dynamodb").toString();
-        }
-        var handler = new LocalDynamoDBServerHandler(
-                new LocalDynamoDBRequestHandler(0, dataDir == null, dbPath, dataDir != null, false), null);
-        var server = new Server();
-        var connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        connector.setPort(port);
-        server.addConnector(connector);
-        var context = new ContextHandler();
-        context.setHandler(handler);
-        server.setHandler(context);
-        server.start();
-        running.add(() -> {
-            server.stop();
-            handler.close();
-        });
-        dynamoDbEndpoint = URI.create("http://127.0.0.1:" + connector.getLocalPort());
-        try (var dynamoDb = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).region(Region.of(REGION))
-                .credentialsProvider(credentials).endpointOverride(dynamoDbEndpoint).build()) {
-            createTable(dynamoDb);
-        }
+        var dynamoDb = LocalDynamoDb.start(port, dataDir == null ? null : dataDir.resolve("dynamodb"), credentials, REGION);
+        running.add(dynamoDb);
+        dynamoDbEndpoint = dynamoDb.endpoint();
+        dynamoDb.createTable(template.tableProperties(), template.tableName());
     }
 
-    private void createTable(DynamoDbClient dynamoDb) {
-        try {
-            dynamoDb.createTable(TableDefinition.from(template.tableProperties(), template.tableName()));
-        } catch (ResourceInUseException alreadyThere) {
-            // kept from an earlier run in the data directory
-        }
-    }
-
+    /** S3Proxy (testing's starter) whose writes become S3 notifications, with the template's bucket. */
     private void startS3(int port, Path dataDir, NotifyingBlobStore.Listener listener) throws Exception {
-        var properties = new Properties();
-        String provider = "transient";
-        if (dataDir != null) {
-            Files.createDirectories(dataDir.resolve("s3"));
-            properties.setProperty("jclouds.filesystem.basedir", dataDir.resolve("s3").toAbsolutePath().toString());
-            provider = "filesystem";
-        }
-        var store = new NotifyingBlobStore(BlobStores.create(provider, properties), listener);
-        S3Proxy proxy = S3Proxy.builder()
-                .blobStore(store)
-                .endpoint(URI.create("http://127.0.0.1:" + port))
-                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
-                .build();
-        proxy.start();
-        running.add(proxy::stop);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!"STARTED".equals(proxy.getState())) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("S3Proxy did not start on port " + port + " within 10 s");
-            }
-            Thread.sleep(10);
-        }
-        s3Endpoint = URI.create("http://127.0.0.1:" + proxy.getPort());
-        try (var s3 = S3Client.builder().httpClient(UrlConnectionHttpClient.create()).region(Region.of(REGION))
-                .credentialsProvider(credentials).endpointOverride(s3Endpoint).forcePathStyle(true).build()) {
-            if (s3.listBuckets().buckets().stream().noneMatch(b -> b.name().equals(template.bucketName()))) {
-                s3.createBucket(b -> b.bucket(template.bucketName()));
-            }
-        }
+        var s3 = LocalS3.start(new LocalS3.Options(port, dataDir == null ? null : dataDir.resolve("s3"),
+                store -> new NotifyingBlobStore(store, listener), credentials, REGION), template.bucketName());
+        running.add(s3);
+        s3Endpoint = s3.endpoint();
     }
 
     private static final Pattern RATE = Pattern.compile("rate\\((\\d+) (minute|minutes|hour|hours|day|days)\\)");

@@ -1,11 +1,15 @@
 package dev.videolinks.testing;
 
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.UnaryOperator;
 import org.gaul.s3proxy.BlobStores;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
+import org.gaul.s3proxy.blobstore.BlobStore;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -13,7 +17,10 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
-/** S3Proxy in this JVM on a free loopback port, with an in-memory store and SigV4 authentication. */
+/**
+ * S3Proxy in this JVM on 127.0.0.1 with SigV4 authentication: in memory, or kept in a directory; its blob store
+ * optionally wrapped (the local stack turns every write into an S3 notification that way).
+ */
 public final class LocalS3 implements AutoCloseable {
 
     public static final String REGION = "eu-north-1";
@@ -21,27 +28,52 @@ public final class LocalS3 implements AutoCloseable {
     public static final StaticCredentialsProvider CREDENTIALS =
             StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDLOCAL", "localtestsecret"));
 
+    /**
+     * How to start it: the port (0: a free one), the directory that keeps the objects (null: in memory), a
+     * wrapper around the blob store, the only credentials it accepts and the region its client signs for.
+     */
+    public record Options(int port, Path dataDir, UnaryOperator<BlobStore> store, StaticCredentialsProvider credentials,
+            String region) {
+
+        public static Options forTests() {
+            return new Options(0, null, UnaryOperator.identity(), CREDENTIALS, REGION);
+        }
+    }
+
     private final S3Proxy proxy;
     private final URI endpoint;
     private final S3Client client;
 
-    private LocalS3(S3Proxy proxy) {
+    private LocalS3(S3Proxy proxy, Options options) {
         this.proxy = proxy;
         this.endpoint = URI.create("http://127.0.0.1:" + proxy.getPort());
         this.client = S3Client.builder()
                 .httpClient(UrlConnectionHttpClient.create())
-                .region(Region.of(REGION))
-                .credentialsProvider(CREDENTIALS)
+                .region(Region.of(options.region()))
+                .credentialsProvider(options.credentials())
                 .endpointOverride(endpoint)
                 .forcePathStyle(true)
                 .build();
     }
 
+    /** In memory, on a free port, for the tests' credentials, with these buckets. */
     public static LocalS3 start(String... buckets) throws Exception {
-        var credentials = CREDENTIALS.resolveCredentials();
+        return start(Options.forTests(), buckets);
+    }
+
+    /** Started as {@code options} say, with these buckets (those already kept in its directory stay). */
+    public static LocalS3 start(Options options, String... buckets) throws Exception {
+        var properties = new Properties();
+        String provider = "transient";
+        if (options.dataDir() != null) {
+            Files.createDirectories(options.dataDir());
+            properties.setProperty("jclouds.filesystem.basedir", options.dataDir().toAbsolutePath().toString());
+            provider = "filesystem";
+        }
+        var credentials = options.credentials().resolveCredentials();
         S3Proxy proxy = S3Proxy.builder()
-                .blobStore(BlobStores.create("transient", new Properties()))
-                .endpoint(URI.create("http://127.0.0.1:0"))
+                .blobStore(options.store().apply(BlobStores.create(provider, properties)))
+                .endpoint(URI.create("http://127.0.0.1:" + options.port()))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, credentials.accessKeyId(),
                         credentials.secretAccessKey())
                 .build();
@@ -50,13 +82,16 @@ public final class LocalS3 implements AutoCloseable {
         while (!"STARTED".equals(proxy.getState())) {
             if (System.nanoTime() > deadline) {
                 proxy.stop();
-                throw new IllegalStateException("S3Proxy did not start within 10 s");
+                throw new IllegalStateException("S3Proxy did not start on port " + options.port() + " within 10 s");
             }
             Thread.sleep(10);
         }
-        var s3 = new LocalS3(proxy);
+        var s3 = new LocalS3(proxy, options);
+        var existing = s3.client.listBuckets().buckets().stream().map(b -> b.name()).toList();
         for (String bucket : buckets) {
-            s3.client.createBucket(b -> b.bucket(bucket));
+            if (!existing.contains(bucket)) {
+                s3.client.createBucket(b -> b.bucket(bucket));
+            }
         }
         return s3;
     }

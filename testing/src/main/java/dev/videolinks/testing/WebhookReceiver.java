@@ -18,11 +18,17 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
-/** A JDK HttpServer on a free loopback port that records every request and answers queued statuses (else 200). */
+/**
+ * A JDK HttpServer on loopback standing for the app's webhook route: it records every request and answers the
+ * statuses a test queues (else 200), or what a function of the request decides (the local stack's receiver
+ * verifies and prints each delivery; the cold-start benchmark times them).
+ */
 public final class WebhookReceiver implements AutoCloseable {
 
-    public record Request(String method, String path, Headers headers, byte[] body) {
+    /** One request, and when it arrived ({@link System#nanoTime}). */
+    public record Request(String method, String path, Headers headers, byte[] body, long receivedNanos) {
         public String header(String name) {
             return headers.getFirst(name);
         }
@@ -82,15 +88,27 @@ public final class WebhookReceiver implements AutoCloseable {
 
     /** On a given port, e.g. one that was closed while the receiver was "down". */
     public static WebhookReceiver start(int port) throws IOException {
+        return start(port, null);
+    }
+
+    /**
+     * On a given port (0: a free one), each request answered as {@code answers} decides; it keeps nothing, so
+     * a long-running local stack does not grow.
+     */
+    public static WebhookReceiver start(int port, Function<Request, Answer> answers) throws IOException {
         var server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
         server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(8));
         var receiver = new WebhookReceiver(server);
         server.createContext("/", exchange -> {
+            long received = System.nanoTime();
             byte[] body = exchange.getRequestBody().readAllBytes();
             var headers = new Headers();
             headers.putAll(exchange.getRequestHeaders());
-            receiver.requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), headers, body));
-            Answer answer = receiver.nextAnswer();
+            var request = new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), headers, body, received);
+            if (answers == null) {
+                receiver.requests.add(request);
+            }
+            Answer answer = answers == null ? receiver.nextAnswer() : answers.apply(request);
             if (answer.dropConnection()) {
                 throw new IllegalStateException("dropping the connection without an answer");
             }
@@ -116,7 +134,11 @@ public final class WebhookReceiver implements AutoCloseable {
     }
 
     public URI url() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + PATH);
+        return url(server.getAddress().getPort());
+    }
+
+    public static URI url(int port) {
+        return URI.create("http://127.0.0.1:" + port + PATH);
     }
 
     /** The statuses to answer, in order; once they are used up, 200. */
