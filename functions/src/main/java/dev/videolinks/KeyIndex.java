@@ -28,8 +28,8 @@ final class KeyIndex {
         static final Claim KEPT = new Claim(false, null, null, null);
     }
 
-    /** The job a key was last given to, and whether its latest event removed it. */
-    record Entry(String jobId, boolean removed) {}
+    /** The job a key was last given to, the version that claimed it, and whether its latest event removed it. */
+    record Entry(String jobId, boolean removed, String etag, String versionId) {}
 
     private final DynamoDbClient dynamoDb;
     private final String table;
@@ -124,7 +124,8 @@ final class KeyIndex {
             return Optional.empty();
         }
         var removed = item.get("removed");
-        return Optional.of(new Entry(item.get("points_to").s(), removed != null && removed.bool()));
+        return Optional.of(new Entry(item.get("points_to").s(), removed != null && removed.bool(),
+                Attributes.text(item, "etag"), Attributes.text(item, "vid")));
     }
 
     /**

@@ -13,6 +13,6 @@ class PrimingTest {
 
     @Test
     void prime_everySdkCallMarshalledAndSignedButStoppedBeforeSending() {
-        assertEquals(8, Priming.prime(CONFIG));
+        assertEquals(11, Priming.prime(CONFIG));
     }
 }

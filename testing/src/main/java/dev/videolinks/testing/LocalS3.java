@@ -22,11 +22,13 @@ public final class LocalS3 implements AutoCloseable {
             StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDLOCAL", "localtestsecret"));
 
     private final S3Proxy proxy;
+    private final RecordingBlobStore store;
     private final URI endpoint;
     private final S3Client client;
 
-    private LocalS3(S3Proxy proxy) {
+    private LocalS3(S3Proxy proxy, RecordingBlobStore store) {
         this.proxy = proxy;
+        this.store = store;
         this.endpoint = URI.create("http://127.0.0.1:" + proxy.getPort());
         this.client = S3Client.builder()
                 .httpClient(UrlConnectionHttpClient.create())
@@ -39,8 +41,9 @@ public final class LocalS3 implements AutoCloseable {
 
     public static LocalS3 start(String... buckets) throws Exception {
         var credentials = CREDENTIALS.resolveCredentials();
+        var store = new RecordingBlobStore(BlobStores.create("transient", new Properties()));
         S3Proxy proxy = S3Proxy.builder()
-                .blobStore(BlobStores.create("transient", new Properties()))
+                .blobStore(store)
                 .endpoint(URI.create("http://127.0.0.1:0"))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, credentials.accessKeyId(),
                         credentials.secretAccessKey())
@@ -54,7 +57,7 @@ public final class LocalS3 implements AutoCloseable {
             }
             Thread.sleep(10);
         }
-        var s3 = new LocalS3(proxy);
+        var s3 = new LocalS3(proxy, store);
         for (String bucket : buckets) {
             s3.client.createBucket(b -> b.bucket(bucket));
         }
@@ -67,6 +70,11 @@ public final class LocalS3 implements AutoCloseable {
 
     public S3Client client() {
         return client;
+    }
+
+    /** What S3Proxy was asked for: every GetObject with its Range, every ListObjectsV2. */
+    public RecordingBlobStore requests() {
+        return store;
     }
 
     public void put(String bucket, String key, byte[] bytes, String contentType, Map<String, String> metadata) {
