@@ -27,7 +27,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The floor under the per-event figure: one round trip to each local server the completion handler talks
- * to (S3Proxy HeadObject, DynamoDB Local PutItem and UpdateItem, a webhook POST to a JDK HttpServer).
+ * to (S3Proxy HeadObject, the facts' 64 KiB ranged GetObject and the poster's ListObjectsV2, DynamoDB Local
+ * PutItem and UpdateItem, a webhook POST to a JDK HttpServer).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
@@ -52,6 +53,8 @@ public class LocalServersBenchmark {
         webhook = new WebhookClient(receiver.url(), new WebhookSigner(List.of()), Duration.ofSeconds(5), List.of(),
                 Clock.systemUTC(), Thread::sleep);
         s3.put(Events.BUCKET, "generated_videos/u/j/clip.mp4", new byte[] {1}, "video/mp4", Map.of());
+        s3.put(Events.BUCKET, "generated_videos/u/j/faststart.mp4", Clips.bytes("h264-faststart.mp4"), "video/mp4", Map.of());
+        s3.put(Events.BUCKET, "generated_videos/u/j/faststart.jpg", Clips.bytes("poster.jpg"), "image/jpeg", Map.of());
     }
 
     @TearDown(Level.Trial)
@@ -65,6 +68,20 @@ public class LocalServersBenchmark {
     @Benchmark
     public Object s3HeadObject() {
         return s3.client().headObject(h -> h.bucket(Events.BUCKET).key("generated_videos/u/j/clip.mp4"));
+    }
+
+    /** The first read of a video's facts: its first 64 KiB. */
+    @Benchmark
+    public byte[] s3RangedGet64KiB() {
+        return s3.client().getObjectAsBytes(g -> g.bucket(Events.BUCKET).key("generated_videos/u/j/faststart.mp4")
+                .range("bytes=0-65535")).asByteArray();
+    }
+
+    /** The poster's listing of the keys beside a video (two here: the video and its image). */
+    @Benchmark
+    public Object s3ListBesideAVideo() {
+        return s3.client().listObjectsV2(l -> l.bucket(Events.BUCKET).prefix("generated_videos/u/j/faststart.").delimiter("/")
+                .maxKeys(Posters.MAX_SIBLINGS));
     }
 
     @Benchmark
