@@ -15,10 +15,11 @@ import software.amazon.awssdk.services.s3.S3Client;
  * preference, for {@code clip.mp4}). Found when the video is recorded, and kept with it in the table, so the API
  * signs it without asking S3.
  *
- * <p>Either may come first. A video lists the keys beside it (one ListObjectsV2) after it claimed its key in the
- * {@link KeyIndex}; an image's own event lists the videos beside it and gives each recorded one its poster. So
- * an image that lands while its video is being recorded is seen by one or the other: the video's listing, or
- * the image's event, which finds the video claimed and waits briefly (at most {@link #WAITS}) for its entry.
+ * <p>Either may come first. An image's own event lists the keys beside it (one ListObjectsV2), records which
+ * images share that base name in the {@link KeyIndex} and gives each recorded video beside it its poster. A video
+ * reads that record (one GetItem, not a listing: most videos have no poster) after it claimed its key. So an image
+ * that lands while its video is being recorded is seen by one or the other: the video's read, or the image's
+ * event, which finds the video claimed and waits briefly (at most {@link #WAITS}) for its entry.
  */
 final class Posters {
 
@@ -32,8 +33,12 @@ final class Posters {
     /** The waits for a video that was claimed but not yet recorded when its poster's event looked for it. */
     static final List<Duration> WAITS = List.of(Duration.ofMillis(200), Duration.ofMillis(400), Duration.ofMillis(800));
 
-    /** The videos and the best image that share a base name. */
-    record Siblings(List<String> videos, String image) {}
+    /** The videos and the images that share a base name, and the best of those images (or null). */
+    record Siblings(List<String> videos, List<String> images) {
+        String image() {
+            return best(images);
+        }
+    }
 
     /** The videos whose poster an image's event set, the job of the first, and the image they have now (or null). */
     record Attached(List<String> videos, String jobId, String image) {}
@@ -83,7 +88,10 @@ final class Posters {
                 && key.getBytes(StandardCharsets.UTF_8).length <= 1024;
     }
 
-    /** The poster of a video about to be recorded: the key its metadata names, else the best image beside it. */
+    /**
+     * The poster of a video about to be recorded: the key its metadata names, else the best image beside it, as
+     * the images' own events recorded them.
+     */
     String posterOf(Video video, Log log) {
         String named = video.metadata().get(POSTER_KEY);
         if (named != null) {
@@ -93,7 +101,8 @@ final class Posters {
             log.warn("video.poster_key_ignored", "job_id", video.jobId(), "key", video.key(), "reason", "metadata poster-key"
                     + " must name a .jpg, .jpeg, .png or .webp object under VIDEO_PREFIX; looking for an image beside the video");
         }
-        return siblings(video.key()).image();
+        String base = baseName(video.key());
+        return best(keyIndex.imagesBeside(base).stream().map(extension -> base + "." + extension).toList());
     }
 
     /**
@@ -102,6 +111,8 @@ final class Posters {
      */
     Attached imageChanged(String imageKey) throws InterruptedException {
         Siblings siblings = siblings(imageKey);
+        keyIndex.imagesBeside(baseName(imageKey), siblings.images().stream().map(Posters::extension)
+                .collect(java.util.stream.Collectors.toSet()));
         String extension = siblings.image() == null ? null : extension(siblings.image());
         var videos = new java.util.ArrayList<String>();
         String jobId = null;
@@ -120,7 +131,7 @@ final class Posters {
         for (int round = 0; ; round++) {
             Optional<KeyIndex.Entry> entry = keyIndex.entry(videoKey);
             if (entry.isEmpty() || entry.get().removed()) {
-                // Not claimed yet: when it is, the video lists the keys beside it and sees this image.
+                // Not claimed yet: once it is, the video reads the image index, which this event wrote before looking.
                 return Optional.empty();
             }
             var set = table.setPoster(entry.get().jobId(), videoKey, entry.get().etag(), entry.get().versionId(), extension);
@@ -143,7 +154,7 @@ final class Posters {
 
     /**
      * The keys that share this key's base name, from one listing of the first {@value #MAX_SIBLINGS} keys that
-     * start with it and a dot: those of videos, and the best image. Longer names are not beside it
+     * start with it and a dot: those of videos, and those of images. Longer names are not beside it
      * ({@code clip.v2.jpg} is not the poster of {@code clip.mp4}); nor are keys in deeper folders.
      */
     Siblings siblings(String key) {
@@ -152,11 +163,15 @@ final class Posters {
                 .contents().stream().map(software.amazon.awssdk.services.s3.model.S3Object::key)
                 .filter(sibling -> sibling.indexOf('.', prefix.length()) < 0 && sibling.indexOf('/', prefix.length()) < 0)
                 .toList();
-        List<String> videos = listed.stream().filter(keys::hasVideoExtension).toList();
-        String image = listed.stream().filter(Posters::isImage)
+        return new Siblings(listed.stream().filter(keys::hasVideoExtension).toList(),
+                listed.stream().filter(Posters::isImage).toList());
+    }
+
+    /** The preferred image: by extension ({@link #EXTENSIONS}, any case), then by key; null when there is none. */
+    static String best(List<String> images) {
+        return images.stream().filter(Posters::isImage)
                 .min(Comparator.comparingInt((String k) -> EXTENSIONS.indexOf(extension(k).toLowerCase(Locale.ROOT)))
                         .thenComparing(Comparator.naturalOrder()))
                 .orElse(null);
-        return new Siblings(videos, image);
     }
 }

@@ -105,6 +105,7 @@ final class Priming {
                     + stopped(() -> s3.getObjectAsBytes(get -> get.bucket(config.bucket()).key(video.key())
                             .range("bytes=0-" + (ByteRanges.HEAD_BYTES - 1)).ifMatch("\"etag\"")))
                     + stopped(() -> posters.siblings(video.key()))
+                    + stopped(() -> posters.posterOf(video, Log.to(line -> { })))
                     + stopped(() -> table.setPoster("j", video.key(), "etag", null, "jpg"))
                     + (ssm == null ? 0 : primeCloudFront(config.signing().cloudFront(), ssm, video));
         } catch (IOException e) {
