@@ -53,8 +53,13 @@ public class LocalServersBenchmark {
         webhook = new WebhookClient(receiver.url(), new WebhookSigner(List.of()), Duration.ofSeconds(5), List.of(),
                 Clock.systemUTC(), Thread::sleep);
         s3.put(Events.BUCKET, "generated_videos/u/j/clip.mp4", new byte[] {1}, "video/mp4", Map.of());
-        s3.put(Events.BUCKET, "generated_videos/u/j/faststart.mp4", Clips.bytes("h264-faststart.mp4"), "video/mp4", Map.of());
-        s3.put(Events.BUCKET, "generated_videos/u/j/faststart.jpg", Clips.bytes("poster.jpg"), "image/jpeg", Map.of());
+        s3.put(Events.BUCKET, "generated_videos/u/j/faststart.mp4", video("h264-faststart.mp4"), "video/mp4", Map.of());
+        s3.put(Events.BUCKET, "generated_videos/u/j/faststart.jpg", video("poster.jpg"), "image/jpeg", Map.of());
+    }
+
+    /** A test clip or image of functions/src/test/resources/videos (the benchmarks run from the repository's root). */
+    static byte[] video(String name) throws java.io.IOException {
+        return java.nio.file.Files.readAllBytes(java.nio.file.Path.of("functions", "src", "test", "resources", "videos", name));
     }
 
     @TearDown(Level.Trial)
