@@ -133,6 +133,39 @@ class UploadTest(unittest.TestCase):
         self.assertNotIn("-", head["ETag"])
         self.assertEqual("video/quicktime", head["ContentType"])
 
+    def test_upload_withPoster_posterFirstAndEveryVideoNamesIt(self):
+        result = self.upload("--user", "u1", "--job", "job_poster", "--poster", str(SAMPLES / "poster.jpg"),
+                             str(SAMPLES / "clip.mp4"), str(SAMPLES / "second-take.webm"))
+
+        self.assertEqual(0, result.returncode, result.stderr)
+        folder = "generated_videos/u1/job_poster/"
+        poster = folder + "poster.jpg"
+        self.assertEqual([f"s3://{self.bucket}/{key}" for key in (poster, folder + "clip.mp4", folder + "second-take.webm")],
+                         result.stdout.split())
+        self.assertEqual("image/jpeg", self.s3.head_object(Bucket=self.bucket, Key=poster)["ContentType"])
+        self.assertEqual((SAMPLES / "poster.jpg").read_bytes(), self.body(poster))
+        for video in ("clip.mp4", "second-take.webm"):
+            self.assertEqual(poster, self.s3.head_object(Bucket=self.bucket, Key=folder + video)["Metadata"]["poster-key"])
+
+    def test_uploadJob_withPoster_uploadsThePosterBeforeAnyVideo(self):
+        order = []
+
+        class Recording:
+            def upload_file(inner, filename, bucket, key, **kwargs):
+                order.append(key)
+                self.s3.upload_file(filename, bucket, key, **kwargs)
+
+        upload.upload_job(Recording(), self.bucket, "u1", "job_order", [SAMPLES / "clip.mp4"], poster=SAMPLES / "poster.jpg")
+
+        self.assertEqual(["generated_videos/u1/job_order/poster.jpg", "generated_videos/u1/job_order/clip.mp4"], order)
+
+    def test_upload_posterNotAnImage_refused(self):
+        result = self.run_main("--user", "u1", "--job", "job_bad_poster", "--poster", str(SAMPLES / "clip.mp4"),
+                               str(SAMPLES / "second-take.webm"))
+
+        self.assertRefused(result, 2, "not a poster image")
+        self.assertEqual([], self.keys("generated_videos/u1/job_bad_poster/"))
+
     def test_upload_missingFile_refusedBeforeAnyUpload(self):
         result = self.run_main("--user", "u1", "--job", "job_missing", str(SAMPLES / "clip.mp4"), "no-such-take.mp4")
 

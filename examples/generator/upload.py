@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
 """Uploads a job's finished videos where video-links picks them up.
 
-    upload.py --user USER_ID --job JOB_ID [--processing-time SECONDS] [--meta KEY=VALUE ...] a.mp4 [b.webm ...]
+    upload.py --user USER_ID --job JOB_ID [--poster IMAGE] [--processing-time SECONDS] [--meta KEY=VALUE ...]
+              a.mp4 [b.webm ...]
 
 Each file goes to s3://$VIDEO_BUCKET/generated_videos/{user}/{job}/{file name} with its Content-Type and the
 metadata video-links reads (job-id, user-id, video-count) plus the generator's own facts (processing-time and
-any --meta). Files above the multipart threshold go up in parts through boto3's transfer manager.
+any --meta). Files above the multipart threshold go up in parts through boto3's transfer manager. A --poster
+image goes first, into the same folder, and every video names it in its poster-key metadata, so the webhook's
+poster_url works as soon as it arrives.
 
 It neither presigns nor sends a webhook: video-links does both once every video of the job is there.
 Credentials and region come from boto3's own chain (AWS_PROFILE, AWS_ACCESS_KEY_ID..., an instance or task
@@ -36,7 +39,9 @@ CONTENT_TYPES = {
     ".webm": "video/webm",
     ".mkv": "video/x-matroska",
 }
+IMAGE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}
 RESERVED_METADATA = ("job-id", "user-id", "video-count")
+POSTER_KEY = "poster-key"
 MAX_VIDEOS = 100
 MIN_PART = 5 * 1024 * 1024  # S3's smallest part (all but the last)
 DEFAULT_MULTIPART_THRESHOLD = 16 * 1024 * 1024
@@ -63,7 +68,7 @@ def transfer_config(threshold=DEFAULT_MULTIPART_THRESHOLD):
     return TransferConfig(multipart_threshold=threshold, multipart_chunksize=max(threshold, MIN_PART))
 
 
-def check_job(user_id, job_id, paths, facts):
+def check_job(user_id, job_id, paths, facts, poster=None):
     """Everything wrong with the input, found before the first byte is sent."""
     if not USER_ID.fullmatch(user_id or ""):
         raise BadInput(f"invalid user id {user_id!r}: use 1 to 256 of A-Z a-z 0-9 _ . @ | : -")
@@ -87,15 +92,30 @@ def check_job(user_id, job_id, paths, facts):
             raise BadInput(f"invalid metadata name {key!r}: lower-case letters, digits and -, not {', '.join(RESERVED_METADATA)}")
         if not value.isascii() or not value.isprintable():
             raise BadInput(f"invalid metadata value for {key}: S3 metadata must be printable ASCII")
+    if poster is not None:
+        if not poster.is_file():
+            raise BadInput(f"no such poster: {poster}")
+        if poster.suffix.lower() not in IMAGE_TYPES:
+            raise BadInput(f"not a poster image: {poster} (expected {' '.join(IMAGE_TYPES)})")
+        if POSTER_KEY in facts:
+            raise BadInput(f"--poster and --meta {POSTER_KEY} both name the poster: give one")
 
 
-def upload_job(s3, bucket, user_id, job_id, paths, facts=None, prefix="generated_videos/", config=None):
-    """Uploads every video of one job; returns the keys. Raises BadInput before uploading anything."""
+def upload_job(s3, bucket, user_id, job_id, paths, facts=None, prefix="generated_videos/", config=None, poster=None):
+    """Uploads the poster, if any, then every video of one job; returns the keys, the poster's first. Raises
+    BadInput before uploading anything."""
     paths = [Path(p) for p in paths]
+    poster = Path(poster) if poster is not None else None
     facts = dict(facts or {})
-    check_job(user_id, job_id, paths, facts)
+    check_job(user_id, job_id, paths, facts, poster)
     metadata = {"job-id": job_id, "user-id": user_id, "video-count": str(len(paths)), **facts}
     keys = []
+    if poster is not None:
+        # Before the videos: the webhook that the last video sets off carries the poster's URL.
+        key = f"{prefix}{user_id}/{job_id}/{poster.name}"
+        s3.upload_file(str(poster), bucket, key, ExtraArgs={"ContentType": IMAGE_TYPES[poster.suffix.lower()]})
+        metadata[POSTER_KEY] = key
+        keys.append(key)
     for path in paths:
         key = f"{prefix}{user_id}/{job_id}/{path.name}"
         s3.upload_file(str(path), bucket, key, Config=config or transfer_config(),
@@ -116,6 +136,8 @@ def parse_args(argv):
                         help="the bucket (default: $VIDEO_BUCKET)")
     parser.add_argument("--prefix", default=os.environ.get("VIDEO_PREFIX", "generated_videos/"),
                         help="the key prefix video-links watches (default: $VIDEO_PREFIX or generated_videos/)")
+    parser.add_argument("--poster", metavar="IMAGE",
+                        help="a .jpg, .jpeg, .png or .webp uploaded first; every video names it (x-amz-meta-poster-key)")
     parser.add_argument("--processing-time", metavar="SECONDS", help="how long generating took (x-amz-meta-processing-time)")
     parser.add_argument("--meta", action="append", default=[], metavar="KEY=VALUE",
                         help="another fact to store as x-amz-meta-KEY (repeatable)")
@@ -147,7 +169,7 @@ def main(argv=None):
                 raise BadInput(f"invalid --meta {item!r}: use KEY=VALUE")
             facts[key.strip().lower()] = value
         keys = upload_job(s3_client(), args.bucket, args.user, args.job, args.videos, facts, args.prefix,
-                          transfer_config(args.multipart_threshold))
+                          transfer_config(args.multipart_threshold), args.poster)
     except BadInput as e:
         print(f"upload.py: {e}", file=sys.stderr)
         return 2

@@ -103,7 +103,7 @@ public class BatchUrlsBenchmark {
     public List<VideoLink> presign100() {
         var links = new ArrayList<VideoLink>(100);
         for (Video video : videos) {
-            links.add(VideoLink.of(video, signer.sign(video, Duration.ofMinutes(15), UrlSigner.Disposition.INLINE)));
+            links.add(VideoLink.of(video, signer.sign(video, Duration.ofMinutes(15), UrlSigner.Disposition.INLINE), null));
         }
         return links;
     }

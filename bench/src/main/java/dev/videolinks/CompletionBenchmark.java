@@ -7,7 +7,8 @@ import dev.videolinks.testing.Events;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +20,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -27,8 +29,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Warm figures of the completion function: one S3 event through a warm {@code VideoCompletionHandler}
- * (HeadObject, the conditional write, the lease, presign, signed webhook POST to a receiver, the outcome
- * write), each event a new object.
+ * (HeadObject, the facts' ranged GETs and the poster listing, the conditional write, the lease, presign, signed
+ * webhook POST to a receiver, the outcome write), each event a new object: a copy of a test clip, faststart
+ * (one ranged GET) or with moov at the end (two).
  */
 @State(Scope.Benchmark)
 @Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Djmh.shutdownTimeout=1", "-Djmh.shutdownTimeout.step=1"})
@@ -42,9 +45,14 @@ public class CompletionBenchmark {
     VideoCompletionHandler handler;
     final AtomicLong counter = new AtomicLong();
     byte[] event;
+    byte[] video;
+
+    @Param({"h264-faststart.mp4", "h264-moov-at-end.mp4"})
+    public String clip;
 
     @Setup(Level.Trial)
     public void start() throws Exception {
+        video = Files.readAllBytes(Path.of("functions", "src", "test", "resources", "videos", clip));
         s3 = LocalS3.start(Events.BUCKET);
         dynamoDb = LocalDynamoDb.start();
         dynamoDb.createVideoTable("bench");
@@ -63,7 +71,7 @@ public class CompletionBenchmark {
     @Setup(Level.Invocation)
     public void newObject() throws IOException {
         String key = "generated_videos/user_42/job_" + counter.incrementAndGet() + "/clip.mp4";
-        s3.put(Events.BUCKET, key, "a clip".getBytes(StandardCharsets.UTF_8), "video/mp4", Map.of());
+        s3.put(Events.BUCKET, key, video, "video/mp4", Map.of());
         event = Events.s3Notification(key, "ObjectCreated:Put");
     }
 

@@ -27,7 +27,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The floor under the per-event figure: one round trip to each local server the completion handler talks
- * to (S3Proxy HeadObject, DynamoDB Local PutItem and UpdateItem, a webhook POST to a JDK HttpServer).
+ * to (S3Proxy HeadObject, the facts' 64 KiB ranged GetObject, a poster image's ListObjectsV2, DynamoDB Local
+ * GetItem, PutItem and UpdateItem, a webhook POST to a JDK HttpServer).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
@@ -52,6 +53,13 @@ public class LocalServersBenchmark {
         webhook = new WebhookClient(receiver.url(), new WebhookSigner(List.of()), Duration.ofSeconds(5), List.of(),
                 Clock.systemUTC(), Thread::sleep);
         s3.put(Events.BUCKET, "generated_videos/u/j/clip.mp4", new byte[] {1}, "video/mp4", Map.of());
+        s3.put(Events.BUCKET, "generated_videos/u/j/faststart.mp4", video("h264-faststart.mp4"), "video/mp4", Map.of());
+        s3.put(Events.BUCKET, "generated_videos/u/j/faststart.jpg", video("poster.jpg"), "image/jpeg", Map.of());
+    }
+
+    /** A test clip or image of functions/src/test/resources/videos (the benchmarks run from the repository's root). */
+    static byte[] video(String name) throws java.io.IOException {
+        return java.nio.file.Files.readAllBytes(java.nio.file.Path.of("functions", "src", "test", "resources", "videos", name));
     }
 
     @TearDown(Level.Trial)
@@ -67,11 +75,32 @@ public class LocalServersBenchmark {
         return s3.client().headObject(h -> h.bucket(Events.BUCKET).key("generated_videos/u/j/clip.mp4"));
     }
 
+    /** The first read of a video's facts: its first 64 KiB. */
+    @Benchmark
+    public byte[] s3RangedGet64KiB() {
+        return s3.client().getObjectAsBytes(g -> g.bucket(Events.BUCKET).key("generated_videos/u/j/faststart.mp4")
+                .range("bytes=0-65535")).asByteArray();
+    }
+
+    /** A poster image's listing of the keys beside it (two here: the video and the image). */
+    @Benchmark
+    public Object s3ListBesideAVideo() {
+        return s3.client().listObjectsV2(l -> l.bucket(Events.BUCKET).prefix("generated_videos/u/j/faststart.").delimiter("/")
+                .maxKeys(Posters.MAX_SIBLINGS));
+    }
+
     @Benchmark
     public Object dynamoDbPutItem() {
         return dynamoDb.client().putItem(p -> p.tableName("bench").item(Map.of(
                 VideoTable.PARTITION_KEY, AttributeValue.fromS("job_" + counter.incrementAndGet()),
                 "videos", AttributeValue.fromM(Map.of("k", AttributeValue.fromS("v"))))));
+    }
+
+    /** The image index a video reads for its poster: one strongly consistent GetItem of a small item. */
+    @Benchmark
+    public Object dynamoDbGetItem() {
+        return dynamoDb.client().getItem(g -> g.tableName("bench").consistentRead(true)
+                .key(Map.of(VideoTable.PARTITION_KEY, AttributeValue.fromS("job_fixed"))));
     }
 
     @Benchmark

@@ -162,7 +162,8 @@ final class JobDelivery {
             boolean retryByLambda) {
         Delivery before = job.delivery().orElseThrow();
         List<VideoLink> links = job.videos().stream()
-                .map(video -> VideoLink.of(video, signer.sign(video, urlTtl, UrlSigner.Disposition.INLINE)))
+                .map(video -> VideoLink.of(video, signer.sign(video, urlTtl, UrlSigner.Disposition.INLINE),
+                        video.poster().map(poster -> signer.sign(poster, urlTtl, UrlSigner.Disposition.INLINE)).orElse(null)))
                 .toList();
         byte[] body = Json.write(WebhookPayload.completed(job.jobId(), job.owner(), links, clock.instant()));
         WebhookClient.Outcome outcome = webhook.send(webhookId, body, deadline);

@@ -3,6 +3,7 @@ package dev.videolinks;
 import static dev.videolinks.Attributes.s;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -15,11 +16,13 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
  * Which job holds each key, and the latest sequencer S3 announced for it: one small item per key in the same
  * table ({@code key#<key>}; job ids cannot contain '#'). It answers a removal, which carries no metadata; it
  * moves a key reused for another job out of its old job; and it keeps events of older versions, which S3 may
- * deliver late, from replacing newer ones.
+ * deliver late, from replacing newer ones. Beside it, which images share a base name ({@code images#<base>},
+ * see {@link Posters}), so that a video finds its poster with one read instead of listing the bucket.
  */
 final class KeyIndex {
 
     private static final String PREFIX = "key#";
+    private static final String IMAGES = "images#";
     private static final int MAX_ROUNDS = 4;
 
     /** What claiming a key for a job found: a later event recorded already, or the job it leaves, if another. */
@@ -28,8 +31,8 @@ final class KeyIndex {
         static final Claim KEPT = new Claim(false, null, null, null);
     }
 
-    /** The job a key was last given to, and whether its latest event removed it. */
-    record Entry(String jobId, boolean removed) {}
+    /** The job a key was last given to, the version that claimed it, and whether its latest event removed it. */
+    record Entry(String jobId, boolean removed, String etag, String versionId) {}
 
     private final DynamoDbClient dynamoDb;
     private final String table;
@@ -124,7 +127,8 @@ final class KeyIndex {
             return Optional.empty();
         }
         var removed = item.get("removed");
-        return Optional.of(new Entry(item.get("points_to").s(), removed != null && removed.bool()));
+        return Optional.of(new Entry(item.get("points_to").s(), removed != null && removed.bool(),
+                Attributes.text(item, "etag"), Attributes.text(item, "vid")));
     }
 
     /**
@@ -146,6 +150,24 @@ final class KeyIndex {
             return true;
         } catch (ConditionalCheckFailedException later) {
             return false;
+        }
+    }
+
+    /** The extensions of the images beside a base name ({@code jpg}, {@code png} for {@code clip.jpg}, {@code clip.png}). */
+    java.util.Set<String> imagesBeside(String baseName) {
+        var item = dynamoDb.getItem(get -> get.tableName(table).consistentRead(true)
+                .key(Map.of(VideoTable.PARTITION_KEY, s(IMAGES + baseName)))).item();
+        return item == null || !item.containsKey("exts") ? java.util.Set.of() : java.util.Set.copyOf(item.get("exts").ss());
+    }
+
+    /** Records the extensions of the images beside a base name, as a listing just saw them. */
+    void imagesBeside(String baseName, java.util.Set<String> extensions) {
+        var key = Map.of(VideoTable.PARTITION_KEY, s(IMAGES + baseName));
+        if (extensions.isEmpty()) {
+            dynamoDb.updateItem(u -> u.tableName(table).key(key).updateExpression("REMOVE exts"));
+        } else {
+            dynamoDb.updateItem(u -> u.tableName(table).key(key).updateExpression("SET exts = :exts")
+                    .expressionAttributeValues(Map.of(":exts", AttributeValue.fromSs(List.copyOf(extensions)))));
         }
     }
 

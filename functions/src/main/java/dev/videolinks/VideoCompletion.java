@@ -14,8 +14,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * What happens when objects land or go: every record is looked at, every video recorded once in the job it
- * names, every removal applied to the job that holds the key, and every job that has all its videos gets its
- * webhook.
+ * names (with its facts and poster), every removal applied to the job that holds the key, every image beside a
+ * recorded video made its poster, and every job that has all its videos gets its webhook.
  */
 final class VideoCompletion {
 
@@ -26,6 +26,7 @@ final class VideoCompletion {
         STALE("video.stale", false),
         REMOVED("video.removed", false),
         IGNORED("video.ignored", false),
+        POSTER("video.poster", false),
         SKIPPED("video.skipped", true),
         OWNER_CONFLICT("video.owner_conflict", true),
         TOO_MANY_VIDEOS("job.too_many_videos", true);
@@ -55,6 +56,7 @@ final class VideoCompletion {
     }
 
     private static final List<String> CONTROL_METADATA = List.of("job-id", "user-id", "video-count");
+    static final String FASTSTART_FIX = "ffmpeg -i in.mp4 -c copy -movflags +faststart out.mp4";
     private static final String DOT_SEGMENT = "a '.' or '..' path segment: browsers resolve it before sending, so no"
             + " signed URL for this key can play; rename the object";
 
@@ -64,16 +66,20 @@ final class VideoCompletion {
     private final VideoTable table;
     private final KeyIndex keyIndex;
     private final JobDelivery delivery;
+    private final VideoFactsReader factsReader;
+    private final Posters posters;
     private final Clock clock;
 
     VideoCompletion(String bucket, VideoKeys keys, S3Client s3, VideoTable table, KeyIndex keyIndex, JobDelivery delivery,
-            Clock clock) {
+            VideoFactsReader factsReader, Posters posters, Clock clock) {
         this.bucket = bucket;
         this.keys = keys;
         this.s3 = s3;
         this.table = table;
         this.keyIndex = keyIndex;
         this.delivery = delivery;
+        this.factsReader = factsReader;
+        this.posters = posters;
         this.clock = clock;
     }
 
@@ -146,7 +152,8 @@ final class VideoCompletion {
             throw e;
         }
         if (!keys.isVideo(key, head.contentType())) {
-            return Recorded.only(new ObjectOutcome(key, Outcome.IGNORED, null, "not a video"));
+            return Recorded.only(Posters.isImage(key) ? imageChanged(key, false)
+                    : new ObjectOutcome(key, Outcome.IGNORED, null, "not a video"));
         }
         if (VideoKeys.hasDotSegment(key)) {
             return Recorded.only(skipped(key, DOT_SEGMENT));
@@ -171,10 +178,16 @@ final class VideoCompletion {
             }
             keyIndex.moved(key, claim.leftJob());
         }
+        // After the claim: an image that lands from now on finds the video claimed and waits for its entry.
+        var facts = factsReader.read(video);
+        video = described(video, facts.facts(), posters.posterOf(video, log), log);
         // A video that completes a new job by itself starts the delivery in the same write.
         var first = video.videoCount() == 1 ? new VideoTable.FirstDelivery(
                 JobDelivery.webhookId(video.jobId(), List.of(video)), clock.instant(), JobDelivery.leaseUntil(deadline)) : null;
         var recorded = table.recordVideo(video, first);
+        if (recorded.change() == VideoTable.Change.RECORDED) {
+            warnAbout(video, facts, log);
+        }
         return switch (recorded.change()) {
             case RECORDED -> new Recorded(new ObjectOutcome(key, Outcome.RECORDED, video.jobId(), null),
                     Optional.of(recorded.job()), recorded.lease());
@@ -186,6 +199,48 @@ final class VideoCompletion {
             case TOO_MANY_VIDEOS -> Recorded.only(new ObjectOutcome(key, Outcome.TOO_MANY_VIDEOS, video.jobId(),
                     "the job holds " + VideoTable.MAX_VIDEOS + " videos already"));
         };
+    }
+
+    /**
+     * The video with its facts and poster. An entry that would not fit with them is kept without them, with a WARN:
+     * no input SPEC allows comes near (JobLimitsTest), and a video without facts beats no video.
+     */
+    private static Video described(Video video, VideoFacts facts, String posterKey, Log log) {
+        Video described = video.with(facts, posterKey);
+        if (VideoTable.fits(described)) {
+            return described;
+        }
+        log.warn("video.facts_dropped", "job_id", video.jobId(), "key", video.key(), "reason", "with its facts and poster the"
+                + " entry would pass the " + VideoTable.MAX_ENTRY_BYTES + " bytes a video may take");
+        return video;
+    }
+
+    /** One WARN line for a file whose facts could not be read, or one that is not faststart. */
+    private static void warnAbout(Video video, VideoFactsReader.Result facts, Log log) {
+        if (facts.problem() != null) {
+            log.warn("video.facts_unknown", "job_id", video.jobId(), "key", video.key(), "reason", facts.problem(),
+                    "reads", facts.reads(), "bytes_read", facts.bytesRead());
+        } else if (Boolean.FALSE.equals(facts.facts().faststart())) {
+            log.warn("video.not_faststart", "job_id", video.jobId(), "key", video.key(), "reason", "moov comes after mdat:"
+                    + " a browser must fetch the end of the file before it can show the first frame", "fix", FASTSTART_FIX);
+        }
+    }
+
+    /** An image created or removed under the prefix: the poster of the recorded videos beside it, if any. */
+    private ObjectOutcome imageChanged(String key, boolean removed) {
+        Posters.Attached attached;
+        try {
+            attached = posters.imageChanged(key);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the video beside " + key, e);
+        }
+        if (attached.videos().isEmpty()) {
+            return new ObjectOutcome(key, Outcome.IGNORED, null, removed
+                    ? "removal of an image that was no recorded video's poster" : "not a video, nor beside a recorded video");
+        }
+        String now = !removed ? "" : attached.image() == null ? "; no image left" : "; now " + attached.image();
+        return new ObjectOutcome(key, Outcome.POSTER, attached.jobId(), "poster of " + String.join(", ", attached.videos()) + now);
     }
 
     private Video video(ObjectEvent event, HeadObjectResponse head, VideoKeys.Located located) {
@@ -204,7 +259,11 @@ final class VideoCompletion {
      */
     private ObjectOutcome remove(ObjectEvent event) {
         String key = event.key();
-        Optional<String> jobId = keyIndex.entry(key).map(KeyIndex.Entry::jobId)
+        Optional<KeyIndex.Entry> entry = keyIndex.entry(key);
+        if (entry.isEmpty() && Posters.isImage(key)) {
+            return imageChanged(key, true);
+        }
+        Optional<String> jobId = entry.map(KeyIndex.Entry::jobId)
                 .or(() -> keys.fromKey(key).map(VideoKeys.KeyJob::jobId));
         if (jobId.isEmpty()) {
             return new ObjectOutcome(key, Outcome.IGNORED, null, "removal of a key no job was recorded for");

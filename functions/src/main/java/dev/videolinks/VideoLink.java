@@ -5,7 +5,7 @@ import java.util.Map;
 
 /**
  * The video object of the webhook and of the URL API (SPEC §3, §4): one shape, made by one factory.
- * Serialized in snake_case.
+ * Serialized in snake_case. The facts and the poster are null when unknown or absent.
  */
 record VideoLink(
         String filename,
@@ -17,9 +17,19 @@ record VideoLink(
         long fileSize,
         String contentType,
         String etag,
-        Map<String, String> metadata) {
+        Map<String, String> metadata,
+        Double durationSeconds,
+        Integer width,
+        Integer height,
+        String videoCodec,
+        Boolean hasAudio,
+        Boolean faststart,
+        String posterUrl,
+        Instant posterUrlExpiresAt) {
 
-    static VideoLink of(Video video, UrlSigner.SignedUrl url) {
+    /** {@code poster}: the signed URL of the video's poster, or null when it has none. */
+    static VideoLink of(Video video, UrlSigner.SignedUrl url, UrlSigner.SignedUrl poster) {
+        VideoFacts facts = video.facts();
         return new VideoLink(
                 video.filename(),
                 video.key(),
@@ -30,6 +40,14 @@ record VideoLink(
                 video.size(),
                 VideoKeys.playableContentType(video.key(), video.contentType()),
                 video.etag(),
-                video.metadata());
+                video.metadata(),
+                facts.durationSeconds(),
+                facts.width(),
+                facts.height(),
+                facts.videoCodec(),
+                facts.hasAudio(),
+                facts.faststart(),
+                poster == null ? null : poster.url().toString(),
+                poster == null ? null : poster.expiresAt());
     }
 }

@@ -42,6 +42,12 @@ final class VideoTable {
     /** What recording a video did. */
     enum Change { RECORDED, DUPLICATE, STALE, OWNER_CONFLICT, TOO_MANY_VIDEOS }
 
+    /** What giving a recorded video a poster did. */
+    enum PosterChange { SET, NAMED_BY_METADATA, NOT_RECORDED }
+
+    /** The {@code pst} of a video whose poster is the key its metadata {@code poster-key} names. */
+    static final String POSTER_FROM_METADATA = Posters.POSTER_KEY;
+
     /**
      * The job after recording a video (or as it stood when the video was refused), and the delivery lease the
      * same write took, if any (see {@link #recordVideo}).
@@ -185,6 +191,42 @@ final class VideoTable {
         }
     }
 
+    /**
+     * Sets the poster of a recorded version to the image beside it with this extension, or removes it (null), unless
+     * the video's metadata names its poster. Not a change of the job's videos: the revision stays, no webhook.
+     */
+    PosterChange setPoster(String jobId, String key, String etag, String versionId, String extension) {
+        if (etag == null) {
+            return PosterChange.NOT_RECORDED;
+        }
+        var names = new HashMap<>(Map.of("#key", key, "#pst", "pst"));
+        var values = new HashMap<>(Map.of(":named", s(POSTER_FROM_METADATA)));
+        String condition = isVersion(etag, versionId, names, values)
+                + " AND (attribute_not_exists(videos.#key.#pst) OR videos.#key.#pst <> :named)";
+        String update = "REMOVE videos.#key.#pst";
+        if (extension != null) {
+            values.put(":ext", s(extension));
+            update = "SET videos.#key.#pst = :ext";
+        }
+        String expression = update;
+        try {
+            dynamoDb.updateItem(u -> u.tableName(table).key(key(jobId))
+                    .updateExpression(expression)
+                    .conditionExpression(condition)
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values)
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+            return PosterChange.SET;
+        } catch (ConditionalCheckFailedException refused) {
+            Map<String, AttributeValue> old = refused.hasItem() ? refused.item() : Map.of();
+            AttributeValue entry = old.containsKey("videos") ? old.get("videos").m().get(key) : null;
+            boolean sameVersion = entry != null && etag.equals(Attributes.text(entry.m(), "etag"))
+                    && java.util.Objects.equals(versionId, Attributes.text(entry.m(), "vid"));
+            return sameVersion && POSTER_FROM_METADATA.equals(Attributes.text(entry.m(), "pst"))
+                    ? PosterChange.NAMED_BY_METADATA : PosterChange.NOT_RECORDED;
+        }
+    }
+
     /** A condition that the entry of the key {@code #key} is still that version. */
     private static String isVersion(String eTag, String versionId, Map<String, String> names,
             Map<String, AttributeValue> values) {
@@ -248,7 +290,11 @@ final class VideoTable {
         return 1 + key.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + Attributes.size(entry);
     }
 
-    /** A video's entry in the job's map, under its key: short names, since 100 of them share 400 KB. */
+    /**
+     * A video's entry in the job's map, under its key: short names, since 100 of them share 400 KB. Its facts take
+     * at most {@value #MAX_FACTS_BYTES} bytes more (numbers, a short codec name, two booleans) and its poster only
+     * an extension, or a word saying that the metadata names it: never a second key.
+     */
     static AttributeValue entry(Video video) {
         var entry = new HashMap<String, AttributeValue>();
         entry.put("etag", s(video.etag()));
@@ -264,7 +310,52 @@ final class VideoTable {
         if (video.sequencer() != null) {
             entry.put("seq", s(video.sequencer()));
         }
+        VideoFacts facts = video.facts();
+        putNumber(entry, "dur", facts.durationMillis());
+        putNumber(entry, "w", facts.width());
+        putNumber(entry, "h", facts.height());
+        if (facts.videoCodec() != null) {
+            entry.put("vc", s(facts.videoCodec()));
+        }
+        if (facts.hasAudio() != null) {
+            entry.put("au", AttributeValue.fromBool(facts.hasAudio()));
+        }
+        if (facts.faststart() != null) {
+            entry.put("fs", AttributeValue.fromBool(facts.faststart()));
+        }
+        if (video.posterKey() != null) {
+            entry.put("pst", s(poster(video)));
+        }
         return AttributeValue.fromM(entry);
+    }
+
+    /** What the facts and the poster add to an entry at most: a 12-digit duration, 5-digit sides, a 32-character codec, "poster-key". */
+    static final int MAX_FACTS_BYTES = (4 + 7) + 2 * (2 + 4) + (3 + VideoFacts.MAX_CODEC_LENGTH) + 2 * (3 + 1)
+            + (4 + POSTER_FROM_METADATA.length());
+
+    private static void putNumber(Map<String, AttributeValue> entry, String name, Number value) {
+        if (value != null) {
+            entry.put(name, n(value.longValue()));
+        }
+    }
+
+    /** The poster as stored: the word for "the metadata names it", or the extension of the image beside the video. */
+    private static String poster(Video video) {
+        if (video.posterKey().equals(video.metadata().get(Posters.POSTER_KEY))) {
+            return POSTER_FROM_METADATA;
+        }
+        String extension = Posters.extension(video.posterKey());
+        if (extension == null || !video.posterKey().equals(Posters.baseName(video.key()) + "." + extension)) {
+            throw new IllegalArgumentException("the poster of " + video.key() + " is neither named by its metadata nor beside it");
+        }
+        return extension;
+    }
+
+    private static String posterKey(String key, Map<String, String> metadata, String stored) {
+        if (stored == null) {
+            return null;
+        }
+        return stored.equals(POSTER_FROM_METADATA) ? metadata.get(Posters.POSTER_KEY) : Posters.baseName(key) + "." + stored;
     }
 
     static Job toJob(Map<String, AttributeValue> item) {
@@ -278,6 +369,12 @@ final class VideoTable {
     }
 
     private static Video toVideo(String jobId, String owner, String bucket, String key, Map<String, AttributeValue> entry) {
+        Map<String, String> metadata = entry.get("meta").m().entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().s()));
+        Long width = optionalNumber(entry, "w");
+        Long height = optionalNumber(entry, "h");
+        var facts = new VideoFacts(optionalNumber(entry, "dur"), width == null ? null : width.intValue(),
+                height == null ? null : height.intValue(), Attributes.text(entry, "vc"), bool(entry, "au"), bool(entry, "fs"));
         return new Video(
                 jobId,
                 owner,
@@ -288,8 +385,20 @@ final class VideoTable {
                 Attributes.text(entry, "vid"),
                 Attributes.number(entry, "size", 0),
                 entry.get("type").s(),
-                entry.get("meta").m().entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().s())),
+                metadata,
                 Attributes.text(entry, "seq"),
-                Attributes.epoch(entry, "at"));
+                Attributes.epoch(entry, "at"),
+                facts,
+                posterKey(key, metadata, Attributes.text(entry, "pst")));
+    }
+
+    private static Long optionalNumber(Map<String, AttributeValue> entry, String name) {
+        AttributeValue value = entry.get(name);
+        return value == null || value.n() == null ? null : Long.parseLong(value.n());
+    }
+
+    private static Boolean bool(Map<String, AttributeValue> entry, String name) {
+        AttributeValue value = entry.get(name);
+        return value == null ? null : value.bool();
     }
 }

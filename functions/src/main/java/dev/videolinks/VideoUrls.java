@@ -60,11 +60,12 @@ final class VideoUrls {
         return page;
     }
 
-    /** Seconds a client may cache an answer: until the earliest URL expiry, less a minute; never negative. */
+    /** Seconds a client may cache an answer: until the earliest URL (video or poster) expires, less a minute; never negative. */
     long maxAge(Collection<JobView> views) {
         Instant now = clock.instant();
         return views.stream().flatMap(v -> v.videos().stream())
-                .map(VideoLink::fileUrlExpiresAt)
+                .flatMap(link -> java.util.stream.Stream.of(link.fileUrlExpiresAt(), link.posterUrlExpiresAt()))
+                .filter(java.util.Objects::nonNull)
                 .min(Instant::compareTo)
                 .map(earliest -> Math.max(0, Duration.between(now, earliest).toSeconds() - 60))
                 .orElse(0L);
@@ -77,7 +78,8 @@ final class VideoUrls {
 
     private JobView view(Job job, UrlRequest request) {
         var links = job.videos().stream()
-                .map(video -> VideoLink.of(video, signer.sign(video, request.ttl(), request.disposition())))
+                .map(video -> VideoLink.of(video, signer.sign(video, request.ttl(), request.disposition()),
+                        video.poster().map(poster -> signer.sign(poster, request.ttl(), UrlSigner.Disposition.INLINE)).orElse(null)))
                 .toList();
         return new JobView(job.jobId(), job.isComplete() ? "completed" : "processing", job.userId(), links);
     }

@@ -72,11 +72,13 @@ public final class Wiring {
         }
         var clients = new AwsClients(config, credentials);
         var dynamoDb = clients.dynamoDb();
+        var s3 = clients.s3();
+        var keys = new VideoKeys(config.prefix());
         var table = new VideoTable(dynamoDb, config.table());
-        return new VideoCompletion(config.bucket(), new VideoKeys(config.prefix()), clients.s3(), table,
-                new KeyIndex(dynamoDb, config.table()),
+        var keyIndex = new KeyIndex(dynamoDb, config.table());
+        return new VideoCompletion(config.bucket(), keys, s3, table, keyIndex,
                 delivery(settings, clients, table, new DeliveryLedger(dynamoDb, config.table()), WebhookClient.DEFAULT_BACKOFF),
-                clock);
+                new VideoFactsReader(s3), new Posters(config.bucket(), keys, s3, keyIndex, table, sleeper), clock);
     }
 
     VideoUrls urls() {

@@ -117,7 +117,9 @@ class DeployableIT {
             constructor.setAccessible(true);
             Supplier<PrivateKey> privateKey = keys::getPrivate;
             Object signer = constructor.newInstance("d111111abcdef8.cloudfront.net", "K2JCJMDEHXQW5F", privateKey, Clock.systemUTC());
-            var videoConstructor = videoType.getDeclaredConstructors()[0];
+            // The constructor of a video whose facts and poster are not known: its first twelve components.
+            var videoConstructor = java.util.Arrays.stream(videoType.getDeclaredConstructors())
+                    .filter(c -> c.getParameterCount() == 12).findFirst().orElseThrow();
             videoConstructor.setAccessible(true);
             Object video = videoConstructor.newInstance("j", "u", 1, "videos", "generated_videos/u/j/clip.mp4", "e1", null,
                     1L, "video/mp4", Map.of(), "01", Instant.EPOCH);

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * AWS's hard limits (issue 11): a job never outgrows DynamoDB's 400 KB item for any input SPEC allows, holds at
- * most 100 videos, and sends a bounded number of webhooks.
+ * AWS's hard limits (issue 11): a job never outgrows DynamoDB's 400 KB item for any input SPEC allows, its videos'
+ * facts and posters included (issue 15), holds at most 100 videos, and sends a bounded number of webhooks.
  */
 class JobLimitsTest {
 
@@ -69,10 +69,14 @@ class JobLimitsTest {
 
     @Test
     void hundredVideosWithLongestKeysAndFullMetadata_allRecordedOneWebhookAndTheItemWithin400KB() throws Exception {
+        var clip = Clips.ALL.stream().filter(c -> c.file().equals("no-audio.mp4")).findFirst().orElseThrow();
+        byte[] bytes = clip.bytes();
         for (int i = 0; i < 100; i++) {
-            JsonNode report = pipeline.upload(longKey("j_full", i), "clip " + i, fullMetadata(100));
+            JsonNode report = pipeline.upload(longKey("j_full", i), bytes, "video/mp4", fullMetadata(100));
             assertEquals("RECORDED", report.at("/objects/0/outcome").asText(), report.toString());
         }
+        assertTrue(pipeline.job("j_full").videos().stream().allMatch(video -> video.facts().equals(clip.facts())),
+                "every entry keeps its facts");
 
         int size = itemSize("j_full");
         System.out.printf("largest item (100 videos, 1,024-byte keys, 2 KB metadata): %d bytes%n", size);
@@ -99,14 +103,20 @@ class JobLimitsTest {
         assertEquals(1, pipeline.receiver.requests().size(), "the hundred-and-first sends nothing");
     }
 
+    /** The costliest facts and poster an entry can hold: the longest numbers and codec name, "the metadata names it". */
+    static final VideoFacts LONGEST_FACTS = new VideoFacts(VideoFacts.MAX_DURATION_MILLIS, VideoFacts.MAX_DIMENSION,
+            VideoFacts.MAX_DIMENSION, "V".repeat(VideoFacts.MAX_CODEC_LENGTH), true, false);
+
     /**
      * The metadata that costs DynamoDB the most for S3's 2 KB: hundreds of tiny pairs, each with a byte of
-     * overhead. Recorded straight into the table: S3Proxy's header limits stop such uploads sooner than S3.
+     * overhead, one of them a {@code poster-key}; and the costliest facts. Recorded straight into the table:
+     * S3Proxy's header limits stop such uploads sooner than S3.
      */
     @Test
     void worstShapedEntries_hundredFitAndTheItemStaysWithin400KB() {
         var table = new VideoTable(aws.dynamoDb().client(), pipeline.table);
         var metadata = new HashMap<String, String>();
+        metadata.put(Posters.POSTER_KEY, "generated_videos/p.jpg");
         for (int i = 0; metadata.size() < 500; i++) {
             metadata.put(Integer.toString(i, 36), "v");
         }
@@ -116,13 +126,16 @@ class JobLimitsTest {
             var video = new Video("j_worst", "user_42", 100, Events.BUCKET, longKey("j_worst", i),
                     "0123456789abcdef0123456789abcdef-10000", "3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY+MTRCxf",
                     5_000_000_000L, "video/mp4; codecs=\"avc1.640028, mp4a.40.2\"", metadata,
-                    ObjectEvent.sequencer("0066F2A1B3C4D5E6F7"), Instant.now());
+                    ObjectEvent.sequencer("0066F2A1B3C4D5E6F7"), Instant.now(), LONGEST_FACTS, metadata.get(Posters.POSTER_KEY));
+            assertEquals(VideoTable.MAX_FACTS_BYTES, VideoTable.entrySize(video.key(), VideoTable.entry(video))
+                    - VideoTable.entrySize(video.key(), VideoTable.entry(video.with(VideoFacts.UNKNOWN, null))));
             assertTrue(VideoTable.fits(video));
             assertEquals(VideoTable.Change.RECORDED, table.recordVideo(video).change());
         }
 
         int size = itemSize("j_worst");
-        System.out.printf("worst-shaped item (100 entries of %d bytes): %d bytes%n",
+        assertEquals(LONGEST_FACTS, table.job("j_worst").orElseThrow().videos().getFirst().facts());
+        System.out.printf("worst-shaped item (100 entries of %d bytes, facts and poster included): %d bytes%n",
                 VideoTable.entrySize(longKey("j_worst", 0), VideoTable.entry(table.job("j_worst").orElseThrow().videos().getFirst())), size);
         assertTrue(size < Attributes.MAX_ITEM_BYTES, size + " bytes");
     }

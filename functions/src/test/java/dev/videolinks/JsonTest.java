@@ -25,8 +25,11 @@ class JsonTest {
         var metadata = new LinkedHashMap<String, String>();
         metadata.put("processing-time", "12.5");
         metadata.put("quote", "a\"b\\c\u0001é😀");
+        // One with every fact and a poster, one with none (nulls, as for a file whose facts are unknown).
+        boolean facts = !key.contains(" ");
         return new VideoLink("f.mp4", key, "bucket", key, "https://x/y?z=1&w=%2F", NOW, 1234567890123L, "video/mp4",
-                "\"etag\"", metadata);
+                "\"etag\"", metadata, facts ? 2.021 : null, facts ? 1080 : null, facts ? 1920 : null, facts ? "hvc1" : null,
+                facts ? false : null, facts ? true : null, facts ? "https://x/p.jpg?z=1" : null, facts ? NOW : null);
     }
 
     static void assertSameAsDatabind(Object value) throws Exception {

@@ -37,8 +37,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The largest answers SPEC allows (README "Large answers"): 100 jobs of 100 videos each, keys of 1,024 bytes
- * whose percent-encoding triples, 2 KB of metadata per video, URLs signed with session credentials as on Lambda
- * (a 1 KB token in every URL). Every answer, serialized the way the Lambda runtime serializes it, stays under
+ * whose percent-encoding triples, 2 KB of metadata per video, the longest facts and a poster beside each video
+ * (a second signed URL as long as the first), URLs signed with session credentials as on Lambda (a 1 KB token
+ * in every URL). Every answer, serialized the way the Lambda runtime serializes it, stays under
  * 6 MB, and every job comes back whole across pages. The single job is asked for download as well, which signs
  * the file name into each URL once more (those 11 KB URLs are longer than S3Proxy's HTTP server takes, so the
  * URLs fetched here are the batch's).
@@ -67,8 +68,9 @@ class LargestAnswerTest {
         var videos = new VideoTable(aws.dynamoDb().client(), table);
         for (int i = 0; i < VIDEOS; i++) {
             aws.s3().put(Events.BUCKET, keys.get(i), bytes(i), "video/mp4", Map.of());
+            aws.s3().put(Events.BUCKET, poster(i), poster(), "image/jpeg", Map.of());
             videos.recordVideo(new Video(jobIds.getFirst(), OWNER, VIDEOS, Events.BUCKET, keys.get(i), "etag" + i, null,
-                    bytes(i).length, "video/mp4", metadata(), null, Instant.now()));
+                    bytes(i).length, "video/mp4", metadata(), null, Instant.now(), JobLimitsTest.LONGEST_FACTS, poster(i)));
         }
         var dynamoDb = aws.dynamoDb().client();
         Map<String, AttributeValue> item = dynamoDb.getItem(g -> g.tableName(table).consistentRead(true)
@@ -92,6 +94,15 @@ class LargestAnswerTest {
             key.append(next);
         }
         return key.append(".mp4").toString();
+    }
+
+    /** The image beside video i: its key with .jpg for .mp4, as long. */
+    static String poster(int i) {
+        return Posters.baseName(keys.get(i)) + ".jpg";
+    }
+
+    static byte[] poster() {
+        return Clips.bytes("poster.jpg");
     }
 
     static byte[] bytes(int i) {
@@ -147,6 +158,9 @@ class LargestAnswerTest {
         var download = VideoUrlHandlerTest.fetch(video.get("file_url").asText());
         assertEquals(200, download.statusCode(), () -> "video " + i + ": " + new String(download.body(), StandardCharsets.UTF_8));
         assertArrayEquals(bytes(i), download.body());
+        var image = VideoUrlHandlerTest.fetch(video.get("poster_url").asText());
+        assertEquals(200, image.statusCode(), () -> "poster " + i + ": " + new String(image.body(), StandardCharsets.UTF_8));
+        assertArrayEquals(poster(), image.body());
     }
 
     @Test
@@ -165,6 +179,7 @@ class LargestAnswerTest {
         for (JsonNode video : job.get("videos")) {
             String url = video.get("file_url").asText();
             assertTrue(url.contains("X-Amz-Security-Token=") && url.contains("response-content-disposition=attachment"));
+            assertTrue(video.get("poster_url").asText().contains("X-Amz-Security-Token="), "every video has its poster");
             longestUrl = Math.max(longestUrl, url.length());
         }
         System.out.printf("GET the largest job for download: body %,d bytes, response %,d bytes, longest URL %,d%n",

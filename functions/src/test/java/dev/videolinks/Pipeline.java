@@ -82,6 +82,18 @@ final class Pipeline implements AutoCloseable {
                 software.amazon.awssdk.core.sync.RequestBody.fromString(bytes)).versionId();
     }
 
+    /** Uploads an object of these bytes and type and hands its notification to the completion function: its answer. */
+    JsonNode upload(String key, byte[] bytes, String contentType, Map<String, String> metadata) throws IOException {
+        aws.s3().put(bucket, key, bytes, contentType, metadata);
+        return invoke(notification("ObjectCreated:Put", key, null, nextSequencer()));
+    }
+
+    /** Deletes an object and hands its notification to the completion function: its answer. */
+    JsonNode delete(String key) throws IOException {
+        aws.s3().client().deleteObject(d -> d.bucket(bucket).key(key));
+        return invoke(notification("ObjectRemoved:Delete", key, null, nextSequencer()));
+    }
+
     /** Uploads an object and hands its notification to the completion function: the function's answer. */
     JsonNode upload(String key, String bytes, Map<String, String> metadata) throws IOException {
         String versionId = put(key, bytes, metadata);

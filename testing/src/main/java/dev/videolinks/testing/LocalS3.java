@@ -36,16 +36,18 @@ public final class LocalS3 implements AutoCloseable {
             String region) {
 
         public static Options forTests() {
-            return new Options(0, null, UnaryOperator.identity(), CREDENTIALS, REGION);
+            return new Options(0, null, RecordingBlobStore::new, CREDENTIALS, REGION);
         }
     }
 
     private final S3Proxy proxy;
+    private final BlobStore store;
     private final URI endpoint;
     private final S3Client client;
 
-    private LocalS3(S3Proxy proxy, Options options) {
+    private LocalS3(S3Proxy proxy, BlobStore store, Options options) {
         this.proxy = proxy;
+        this.store = store;
         this.endpoint = URI.create("http://127.0.0.1:" + proxy.getPort());
         this.client = S3Client.builder()
                 .httpClient(UrlConnectionHttpClient.create())
@@ -71,8 +73,9 @@ public final class LocalS3 implements AutoCloseable {
             provider = "filesystem";
         }
         var credentials = options.credentials().resolveCredentials();
+        BlobStore store = options.store().apply(BlobStores.create(provider, properties));
         S3Proxy proxy = S3Proxy.builder()
-                .blobStore(options.store().apply(BlobStores.create(provider, properties)))
+                .blobStore(store)
                 .endpoint(URI.create("http://127.0.0.1:" + options.port()))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, credentials.accessKeyId(),
                         credentials.secretAccessKey())
@@ -86,7 +89,7 @@ public final class LocalS3 implements AutoCloseable {
             }
             Thread.sleep(10);
         }
-        var s3 = new LocalS3(proxy, options);
+        var s3 = new LocalS3(proxy, store, options);
         var existing = s3.client.listBuckets().buckets().stream().map(b -> b.name()).toList();
         for (String bucket : buckets) {
             if (!existing.contains(bucket)) {
@@ -102,6 +105,14 @@ public final class LocalS3 implements AutoCloseable {
 
     public S3Client client() {
         return client;
+    }
+
+    /** What S3Proxy was asked for (every GetObject with its Range, every ListObjectsV2), when started to record. */
+    public RecordingBlobStore requests() {
+        if (store instanceof RecordingBlobStore recording) {
+            return recording;
+        }
+        throw new IllegalStateException("this S3 was started without RecordingBlobStore in its Options");
     }
 
     public void put(String bucket, String key, byte[] bytes, String contentType, Map<String, String> metadata) {

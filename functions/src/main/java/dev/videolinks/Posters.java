@@ -1,0 +1,177 @@
+package dev.videolinks;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Posters (SPEC §3): the image a video's metadata {@code poster-key} names under the prefix, else an image beside
+ * the video with its base name ({@code clip.jpg}, {@code .jpeg}, {@code .png}, {@code .webp}, in that order of
+ * preference, for {@code clip.mp4}). Found when the video is recorded, and kept with it in the table, so the API
+ * signs it without asking S3.
+ *
+ * <p>Either may come first. An image's own event lists the keys beside it (one ListObjectsV2), records which
+ * images share that base name in the {@link KeyIndex} and gives each recorded video beside it its poster. A video
+ * reads that record (one GetItem, not a listing: most videos have no poster) after it claimed its key. So an image
+ * that lands while its video is being recorded is seen by one or the other: the video's read, or the image's
+ * event, which finds the video claimed and waits briefly (at most {@link #WAITS}) for its entry.
+ */
+final class Posters {
+
+    static final String POSTER_KEY = "poster-key";
+    /** Image extensions, in the order of preference when several images share a video's base name. */
+    static final List<String> EXTENSIONS = List.of("jpg", "jpeg", "png", "webp");
+    private static final Map<String, String> TYPES = Map.of("jpg", "image/jpeg", "jpeg", "image/jpeg", "png", "image/png",
+            "webp", "image/webp");
+    /** The keys one listing looks at (one ListObjectsV2 page): a video, its images and sidecars, with room to spare. */
+    static final int MAX_SIBLINGS = 100;
+    /** The waits for a video that was claimed but not yet recorded when its poster's event looked for it. */
+    static final List<Duration> WAITS = List.of(Duration.ofMillis(200), Duration.ofMillis(400), Duration.ofMillis(800));
+
+    /** The videos and the images that share a base name, and the best of those images (or null). */
+    record Siblings(List<String> videos, List<String> images) {
+        String image() {
+            return best(images);
+        }
+    }
+
+    /** The videos whose poster an image's event set, the job of the first, and the image they have now (or null). */
+    record Attached(List<String> videos, String jobId, String image) {}
+
+    private final String bucket;
+    private final VideoKeys keys;
+    private final S3Client s3;
+    private final KeyIndex keyIndex;
+    private final VideoTable table;
+    private final WebhookClient.Sleeper sleeper;
+
+    Posters(String bucket, VideoKeys keys, S3Client s3, KeyIndex keyIndex, VideoTable table, WebhookClient.Sleeper sleeper) {
+        this.bucket = bucket;
+        this.keys = keys;
+        this.s3 = s3;
+        this.keyIndex = keyIndex;
+        this.table = table;
+        this.sleeper = sleeper;
+    }
+
+    /** The extension of the key's last path segment, or null. */
+    static String extension(String key) {
+        int dot = key.lastIndexOf('.');
+        return dot < 0 || dot < key.lastIndexOf('/') ? null : key.substring(dot + 1);
+    }
+
+    /** The key without the extension of its last path segment. */
+    static String baseName(String key) {
+        String extension = extension(key);
+        return extension == null ? key : key.substring(0, key.length() - extension.length() - 1);
+    }
+
+    static boolean isImage(String key) {
+        String extension = extension(key);
+        return extension != null && TYPES.containsKey(extension.toLowerCase(Locale.ROOT));
+    }
+
+    static String imageType(String key) {
+        String extension = extension(key);
+        return extension == null ? "application/octet-stream"
+                : TYPES.getOrDefault(extension.toLowerCase(Locale.ROOT), "application/octet-stream");
+    }
+
+    /** A {@code poster-key} the function may sign: an image under the prefix that a browser can fetch. */
+    boolean isPosterKey(String key) {
+        return keys.isCandidate(key) && isImage(key) && !VideoKeys.hasDotSegment(key)
+                && key.getBytes(StandardCharsets.UTF_8).length <= 1024;
+    }
+
+    /**
+     * The poster of a video about to be recorded: the key its metadata names, else the best image beside it, as
+     * the images' own events recorded them.
+     */
+    String posterOf(Video video, Log log) {
+        String named = video.metadata().get(POSTER_KEY);
+        if (named != null) {
+            if (isPosterKey(named)) {
+                return named;
+            }
+            log.warn("video.poster_key_ignored", "job_id", video.jobId(), "key", video.key(), "reason", "metadata poster-key"
+                    + " must name a .jpg, .jpeg, .png or .webp object under VIDEO_PREFIX; looking for an image beside the video");
+        }
+        String base = baseName(video.key());
+        return best(keyIndex.imagesBeside(base).stream().map(extension -> base + "." + extension).toList());
+    }
+
+    /**
+     * An image was created or removed: every recorded video with its base name gets the best image beside it now
+     * (none after the last one went), unless its metadata names its poster. No webhook: the API answers it.
+     */
+    Attached imageChanged(String imageKey) throws InterruptedException {
+        Siblings siblings = siblings(imageKey);
+        keyIndex.imagesBeside(baseName(imageKey), siblings.images().stream().map(Posters::extension)
+                .collect(java.util.stream.Collectors.toSet()));
+        String extension = siblings.image() == null ? null : extension(siblings.image());
+        var videos = new java.util.ArrayList<String>();
+        String jobId = null;
+        for (String video : siblings.videos()) {
+            Optional<String> job = attach(video, extension);
+            if (job.isPresent()) {
+                videos.add(video);
+                jobId = jobId == null ? job.get() : jobId;
+            }
+        }
+        return new Attached(videos, jobId, siblings.image());
+    }
+
+    /** Gives the recorded video this poster extension (or none); the job it is in, or empty if it is not recorded. */
+    private Optional<String> attach(String videoKey, String extension) throws InterruptedException {
+        for (int round = 0; ; round++) {
+            Optional<KeyIndex.Entry> entry = keyIndex.entry(videoKey);
+            if (entry.isEmpty() || entry.get().removed()) {
+                // Not claimed yet: once it is, the video reads the image index, which this event wrote before looking.
+                return Optional.empty();
+            }
+            var set = table.setPoster(entry.get().jobId(), videoKey, entry.get().etag(), entry.get().versionId(), extension);
+            switch (set) {
+                case SET -> {
+                    return Optional.of(entry.get().jobId());
+                }
+                case NAMED_BY_METADATA -> {
+                    return Optional.empty();
+                }
+                case NOT_RECORDED -> {
+                    if (round == WAITS.size()) {
+                        return Optional.empty();
+                    }
+                    sleeper.sleep(WAITS.get(round));
+                }
+            }
+        }
+    }
+
+    /**
+     * The keys that share this key's base name, from one listing of the first {@value #MAX_SIBLINGS} keys that
+     * start with it and a dot: those of videos, and those of images. Longer names are not beside it
+     * ({@code clip.v2.jpg} is not the poster of {@code clip.mp4}); nor are keys in deeper folders.
+     */
+    Siblings siblings(String key) {
+        String prefix = baseName(key) + ".";
+        var listed = s3.listObjectsV2(list -> list.bucket(bucket).prefix(prefix).delimiter("/").maxKeys(MAX_SIBLINGS))
+                .contents().stream().map(software.amazon.awssdk.services.s3.model.S3Object::key)
+                .filter(sibling -> sibling.indexOf('.', prefix.length()) < 0 && sibling.indexOf('/', prefix.length()) < 0)
+                .toList();
+        return new Siblings(listed.stream().filter(keys::hasVideoExtension).toList(),
+                listed.stream().filter(Posters::isImage).toList());
+    }
+
+    /** The preferred image: by extension ({@link #EXTENSIONS}, any case), then by key; null when there is none. */
+    static String best(List<String> images) {
+        return images.stream().filter(Posters::isImage)
+                .min(Comparator.comparingInt((String k) -> EXTENSIONS.indexOf(extension(k).toLowerCase(Locale.ROOT)))
+                        .thenComparing(Comparator.naturalOrder()))
+                .orElse(null);
+    }
+}
