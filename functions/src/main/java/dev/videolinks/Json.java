@@ -22,6 +22,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.function.Function;
 
 /**
  * The one JSON mapper of the functions and the local stack: jackson-jr with the contract's rules
@@ -174,9 +175,8 @@ public final class Json {
 
                 @Override
                 public ValueWriter overrideStandardValueWriter(JSONWriter writer, Class<?> type, int typeId) {
-                    return type.isEnum() ? new AsText(type, value -> ((Enum<?>) value).name()) : null;
+                    return Enum.class.isAssignableFrom(type) ? new AsText(type, value -> ((Enum<?>) value).name()) : null;
                 }
-
             });
             context.insertProvider(new ReaderWriterProvider() {
                 @Override
@@ -187,7 +187,7 @@ public final class Json {
         }
     }
 
-    private record AsText(Class<?> valueType, java.util.function.Function<Object, String> text) implements ValueWriter {
+    private record AsText(Class<?> valueType, Function<Object, String> text) implements ValueWriter {
         @Override
         public void writeValue(JSONWriter context, JsonGenerator out, Object value) throws IOException {
             out.writeString(text.apply(value));
