@@ -1,7 +1,6 @@
 package dev.videolinks;
 
 import dev.videolinks.testing.WebhookReceiver;
-import dev.videolinks.testing.LocalAws;
 import dev.videolinks.testing.Events;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -16,31 +15,13 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * AWS's hard limits (issue 11): a job never outgrows DynamoDB's 400 KB item for any input SPEC allows, its videos'
  * facts and posters included (issue 15), holds at most 100 videos, and sends a bounded number of webhooks.
  */
-class JobLimitsTest {
-
-    @RegisterExtension
-    static final LocalAws aws = new LocalAws();
-
-    Pipeline pipeline;
-
-    @BeforeEach
-    void freshPipeline() throws Exception {
-        pipeline = Pipeline.start(aws);
-    }
-
-    @AfterEach
-    void close() {
-        pipeline.close();
-    }
+class JobLimitsTest extends PipelineTest {
 
     /** A key of exactly 1,024 bytes (S3's limit) in the job's folder. */
     static String longKey(String job, int n) {
