@@ -20,7 +20,7 @@ bytes, no poster), with the same conditions; BENCHMARKS.md counts them:
   a 1 h presigned GET URL and a Standard Webhooks-signed POST;
   a conditional UpdateItem that records the outcome and releases the lease (DeliveryLedger.recordOutcome).
 Not reproduced (no benchmark event reaches them): multi-video jobs, keys moving between jobs, posters, parsing
-MP4/WebM facts, Retry-After and 410 answers. boto3 1.26 cannot send ReturnValuesOnConditionCheckFailure (it only
+MP4/WebM facts, Retry-After and 410 answers, resending after a duplicate event (the peer only says "duplicate"). boto3 1.26 cannot send ReturnValuesOnConditionCheckFailure (it only
 changes what a failed condition answers; no condition fails here). Configuration: the handler's environment
 variables (AWS_REGION, VIDEO_BUCKET, VIDEO_TABLE, WEBHOOK_URL, WEBHOOK_SECRET, AWS_ENDPOINT_URL_S3,
 AWS_ENDPOINT_URL_DYNAMODB); credentials from the SDK's default chain. Run it with /usr/bin/python3 (Debian's,
