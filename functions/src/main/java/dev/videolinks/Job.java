@@ -28,6 +28,24 @@ record Job(String jobId, String owner, long revision, List<Video> videos, Option
         return !videos.isEmpty() && videos.size() >= expectedVideos();
     }
 
+    /** Why the video may not join the job as it stands, or null. */
+    VideoTable.Change refusal(Video video) {
+        if (owner != null && video.userId() != null && !owner.equals(video.userId())) {
+            return VideoTable.Change.OWNER_CONFLICT;
+        }
+        Optional<Video> existing = video(video.key());
+        if (existing.isPresent() && existing.get().version().equals(video.version())) {
+            return VideoTable.Change.DUPLICATE;
+        }
+        if (existing.isPresent() && ObjectEvent.isLater(existing.get().sequencer(), video.sequencer())) {
+            return VideoTable.Change.STALE;
+        }
+        if (existing.isEmpty() && videos.size() >= VideoTable.MAX_VIDEOS) {
+            return VideoTable.Change.TOO_MANY_VIDEOS;
+        }
+        return null;
+    }
+
     String userId() {
         return owner;
     }

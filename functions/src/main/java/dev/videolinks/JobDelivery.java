@@ -127,7 +127,7 @@ final class JobDelivery {
         Instant now = clock.instant();
         if (!job.isComplete()) {
             // Every video was removed, or the job announced more since: nothing complete to send now.
-            ledger.abandon(job.jobId(), delivery.webhookId(), lease, "superseded: the job is no longer complete", now);
+            ledger.outcomes().abandon(job.jobId(), delivery.webhookId(), lease, "superseded: the job is no longer complete", now);
             log.info("webhook.dropped", "job_id", job.jobId(), "webhook_id", delivery.webhookId(),
                     "reason", "the job is no longer complete");
             return new Result(job.jobId(), delivery.webhookId(), Delivery.State.ABANDONED, delivery.attempts(), null,
@@ -146,7 +146,7 @@ final class JobDelivery {
         if (!now.isBefore(firstAttempt.plus(giveUpAfter))) {
             String reason = "gave up after " + giveUpAfter + " and " + delivery.attempts() + " attempts; last: "
                     + (delivery.lastError() != null ? delivery.lastError() : "status " + delivery.lastStatus());
-            if (ledger.abandon(job.jobId(), webhookId, lease, reason, now)) {
+            if (ledger.outcomes().abandon(job.jobId(), webhookId, lease, reason, now)) {
                 log.error("webhook.abandoned", "job_id", job.jobId(), "webhook_id", webhookId,
                         "attempts", delivery.attempts(), "reason", reason, "target", webhook.target());
                 log.metric("AbandonedDeliveries", 1, "job_id", job.jobId());
@@ -177,7 +177,7 @@ final class JobDelivery {
         };
         Instant firstAttempt = before.firstAttemptAt() == null ? now : before.firstAttemptAt();
         Instant next = state == Delivery.State.FAILED ? nextAttempt(firstAttempt, now, outcome.retryAfter(), giveUpAfter) : null;
-        var written = ledger.recordOutcome(job.jobId(), new DeliveryLedger.Outcome(webhookId, lease, state,
+        var written = ledger.outcomes().record(job.jobId(), new DeliveryOutcomes.Outcome(webhookId, lease, state,
                 outcome.attempts(), outcome.lastStatus(), outcome.lastError(), next), now);
 
         Object[] fields = {"job_id", job.jobId(), "webhook_id", webhookId, "state", state, "attempts", attempts,

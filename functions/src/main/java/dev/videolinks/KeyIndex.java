@@ -79,7 +79,7 @@ final class KeyIndex {
             } catch (ConditionalCheckFailedException refused) {
                 old = refused.item();
             }
-            if (VideoTable.isNewer(Attributes.text(old, "seq"), video.sequencer())) {
+            if (ObjectEvent.isLater(Attributes.text(old, "seq"), video.sequencer())) {
                 return Claim.STALE;
             }
             names.put("#from", "moved_from");

@@ -98,7 +98,7 @@ final class Priming {
                     + stopped(() -> table.job("j"))
                     + stopped(() -> table.jobs(List.of("j", "k")))
                     + stopped(() -> ledger.begin(job, "msg_priming", FIXED, FIXED.plusSeconds(75)))
-                    + stopped(() -> ledger.recordOutcome("j", new DeliveryLedger.Outcome("msg_priming", lease,
+                    + stopped(() -> ledger.outcomes().record("j", new DeliveryOutcomes.Outcome("msg_priming", lease,
                             Delivery.State.DELIVERED, 1, 200, null, null), FIXED))
                     + stopped(() -> ledger.dueJobs(FIXED, 1))
                     + stopped(() -> s3.headObject(h -> h.bucket(config.bucket()).key(video.key())))

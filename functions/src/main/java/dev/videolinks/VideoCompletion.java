@@ -163,9 +163,9 @@ final class VideoCompletion {
             return Recorded.only(skipped(key, located.rejection()));
         }
         Video video = video(event, head, located);
-        if (!VideoTable.fits(video)) {
+        if (!VideoEntry.fits(video)) {
             return Recorded.only(new ObjectOutcome(key, Outcome.SKIPPED, video.jobId(),
-                    "key, metadata and type together exceed the " + VideoTable.MAX_ENTRY_BYTES + " bytes a video may take"));
+                    "key, metadata and type together exceed the " + VideoEntry.MAX_ENTRY_BYTES + " bytes a video may take"));
         }
         var claim = keyIndex.claim(video);
         if (claim.stale()) {
@@ -207,11 +207,11 @@ final class VideoCompletion {
      */
     private static Video described(Video video, VideoFacts facts, String posterKey, Log log) {
         Video described = video.with(facts, posterKey);
-        if (VideoTable.fits(described)) {
+        if (VideoEntry.fits(described)) {
             return described;
         }
         log.warn("video.facts_dropped", "job_id", video.jobId(), "key", video.key(), "reason", "with its facts and poster the"
-                + " entry would pass the " + VideoTable.MAX_ENTRY_BYTES + " bytes a video may take");
+                + " entry would pass the " + VideoEntry.MAX_ENTRY_BYTES + " bytes a video may take");
         return video;
     }
 

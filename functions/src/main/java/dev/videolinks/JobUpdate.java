@@ -1,0 +1,87 @@
+package dev.videolinks;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+
+/**
+ * One conditional update of a job's item, phrased in one place: its update expression, the conditions it holds
+ * on (all of them), and the names and values they use. Only the names and values an expression uses are sent,
+ * since DynamoDB refuses the others.
+ */
+final class JobUpdate {
+
+    private final String jobId;
+    private final String expression;
+    private final List<String> conditions = new ArrayList<>();
+    private final Map<String, String> names = new HashMap<>();
+    private final Map<String, AttributeValue> values = new HashMap<>();
+
+    JobUpdate(String jobId, String expression) {
+        this.jobId = jobId;
+        this.expression = expression;
+    }
+
+    JobUpdate name(String placeholder, String attribute) {
+        names.put(placeholder, attribute);
+        return this;
+    }
+
+    JobUpdate value(String placeholder, AttributeValue value) {
+        values.put(placeholder, value);
+        return this;
+    }
+
+    JobUpdate when(String condition) {
+        conditions.add(condition);
+        return this;
+    }
+
+    /**
+     * Applies the update and answers the job after it. When a condition does not hold, the
+     * {@link ConditionalCheckFailedException} carries the item as it was, to decide again on.
+     */
+    Job apply(DynamoDbClient dynamoDb, String table) {
+        String condition = conditions.isEmpty() ? null : String.join(" AND ", conditions);
+        Map<String, String> usedNames = used(names, expression, condition);
+        Map<String, AttributeValue> usedValues = used(values, expression, condition);
+        var updated = dynamoDb.updateItem(u -> u.tableName(table).key(VideoTable.key(jobId))
+                .updateExpression(expression)
+                .conditionExpression(condition)
+                .expressionAttributeNames(usedNames.isEmpty() ? null : usedNames)
+                .expressionAttributeValues(usedValues.isEmpty() ? null : usedValues)
+                .returnValues(ReturnValue.ALL_NEW)
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+        return JobItem.toJob(updated.attributes());
+    }
+
+    /** Applies the update; false when a condition did not hold. */
+    boolean applied(DynamoDbClient dynamoDb, String table) {
+        try {
+            apply(dynamoDb, table);
+            return true;
+        } catch (ConditionalCheckFailedException refused) {
+            return false;
+        }
+    }
+
+    private static <T> Map<String, T> used(Map<String, T> placeholders, String... expressions) {
+        var used = new HashMap<String, T>();
+        placeholders.forEach((placeholder, value) -> {
+            var pattern = Pattern.compile(Pattern.quote(placeholder) + "(?![A-Za-z0-9_])");
+            for (String expression : expressions) {
+                if (expression != null && pattern.matcher(expression).find()) {
+                    used.put(placeholder, value);
+                }
+            }
+        });
+        return used;
+    }
+}
