@@ -1,13 +1,8 @@
 package dev.videolinks;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -31,19 +26,6 @@ final class JobDelivery {
         }
     }
 
-    /**
-     * When the next attempt series is due, counted from the first attempt, in the spirit of Standard Webhooks:
-     * seconds, minutes, then hours. After the last, the give-up check.
-     */
-    static final List<Duration> SCHEDULE = List.of(Duration.ofSeconds(5), Duration.ofMinutes(5), Duration.ofMinutes(35),
-            Duration.ofMinutes(155), Duration.ofMinutes(455), Duration.ofMinutes(1055));
-
-    /**
-     * A lease lasts until the invocation that took it ends, and this much longer (clock skew between hosts):
-     * Lambda stops an invocation at its deadline, so no attempt series, whatever its timeouts, backoff,
-     * Retry-After waits or resent POSTs add up to, can outlive its lease.
-     */
-    static final Duration LEASE_MARGIN = Duration.ofSeconds(15);
     /** Sets of videos that changed while this invocation tried to send them are read again this many times. */
     private static final int MAX_ROUNDS = 3;
 
@@ -66,22 +48,17 @@ final class JobDelivery {
         this.clock = clock;
     }
 
-    /** The end of a lease taken by an invocation that must end by {@code deadline}. */
-    static Instant leaseUntil(Instant deadline) {
-        return Instant.ofEpochSecond(deadline.plus(LEASE_MARGIN).getEpochSecond() + 1);
-    }
-
     /**
      * The delivery of a completed job's videos, or a repeat of it after a duplicate event or a Lambda retry.
      * {@code lease}: the one the write that recorded the job's only video took, or null.
      */
     Result deliver(Job job, DeliveryLedger.Lease lease, Instant deadline, Log log) {
-        String webhookId = webhookId(job.jobId(), job.videos());
+        String webhookId = job.webhookId();
         if (lease != null && job.delivery().map(Delivery::webhookId).orElse("").equals(webhookId)) {
             return send(job, webhookId, lease, deadline, log, true);
         }
         for (int round = 0; round < MAX_ROUNDS; round++) {
-            var started = ledger.begin(job, webhookId, clock.instant(), leaseUntil(deadline));
+            var started = ledger.begin(job, webhookId, clock.instant(), DeliverySchedule.leaseUntil(deadline));
             Job now = started.job();
             switch (started.start()) {
                 case ACQUIRED -> {
@@ -110,7 +87,7 @@ final class JobDelivery {
                         return pending(job.jobId(), webhookId);
                     }
                     job = now;
-                    webhookId = webhookId(job.jobId(), job.videos());
+                    webhookId = job.webhookId();
                 }
             }
         }
@@ -133,7 +110,7 @@ final class JobDelivery {
             return new Result(job.jobId(), delivery.webhookId(), Delivery.State.ABANDONED, delivery.attempts(), null,
                     "superseded", false, false);
         }
-        String webhookId = webhookId(job.jobId(), job.videos());
+        String webhookId = job.webhookId();
         if (!webhookId.equals(delivery.webhookId())) {
             if (!ledger.retarget(job.jobId(), lease, delivery.webhookId(), webhookId, now)) {
                 return pending(job.jobId(), webhookId);
@@ -176,7 +153,7 @@ final class JobDelivery {
             case RETRYABLE, REJECTED -> Delivery.State.FAILED;
         };
         Instant firstAttempt = before.firstAttemptAt() == null ? now : before.firstAttemptAt();
-        Instant next = state == Delivery.State.FAILED ? nextAttempt(firstAttempt, now, outcome.retryAfter(), giveUpAfter) : null;
+        Instant next = state == Delivery.State.FAILED ? DeliverySchedule.nextAttempt(firstAttempt, now, outcome.retryAfter(), giveUpAfter) : null;
         var written = ledger.outcomes().record(job.jobId(), new DeliveryOutcomes.Outcome(webhookId, lease, state,
                 outcome.attempts(), outcome.lastStatus(), outcome.lastError(), next), now);
 
@@ -208,38 +185,5 @@ final class JobDelivery {
 
     private static Result pending(String jobId, String webhookId) {
         return new Result(jobId, webhookId, Delivery.State.PENDING, 0, null, null, false, false);
-    }
-
-    /**
-     * The next step of {@link #SCHEDULE} after now, later if the receiver asked (Retry-After), never after the
-     * end of the give-up window (when the delivery is abandoned if still undelivered).
-     */
-    static Instant nextAttempt(Instant firstAttempt, Instant now, Duration retryAfter, Duration giveUpAfter) {
-        Instant giveUp = firstAttempt.plus(giveUpAfter);
-        Instant next = SCHEDULE.stream().map(firstAttempt::plus).filter(now::isBefore).findFirst().orElse(giveUp);
-        if (retryAfter != null && now.plus(retryAfter).isAfter(next)) {
-            next = now.plus(retryAfter);
-        }
-        return next.isAfter(giveUp) ? giveUp : next;
-    }
-
-    /**
-     * The same job with the same video versions always gets the same id, so every retry and duplicate carries
-     * it; a new version of any video makes a new id.
-     */
-    static String webhookId(String jobId, List<Video> videos) {
-        try {
-            var digest = MessageDigest.getInstance("SHA-256");
-            digest.update(jobId.getBytes(StandardCharsets.UTF_8));
-            videos.stream().sorted(Comparator.comparing(Video::key)).forEach(video -> {
-                digest.update((byte) 0);
-                digest.update(video.key().getBytes(StandardCharsets.UTF_8));
-                digest.update((byte) 0);
-                digest.update(video.version().getBytes(StandardCharsets.UTF_8));
-            });
-            return "msg_" + HexFormat.of().formatHex(digest.digest(), 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
     }
 }
