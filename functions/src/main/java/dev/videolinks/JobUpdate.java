@@ -34,14 +34,26 @@ final class JobUpdate {
         return this;
     }
 
+    /** Adds a value; a null one is left out, for an expression that does not name it. */
     JobUpdate value(String placeholder, AttributeValue value) {
-        values.put(placeholder, value);
+        if (value != null) {
+            values.put(placeholder, value);
+        }
         return this;
     }
 
     JobUpdate when(String condition) {
         conditions.add(condition);
         return this;
+    }
+
+    /** The update holds only while the entry of the key {@code #key} is still that version. */
+    JobUpdate whenEntryIs(String etag, String versionId) {
+        name("#etag", "etag").name("#vid", "vid").value(":etag", AttributeValue.fromS(etag));
+        if (versionId == null) {
+            return when("videos.#key.#etag = :etag AND attribute_not_exists(videos.#key.#vid)");
+        }
+        return value(":vid", AttributeValue.fromS(versionId)).when("videos.#key.#etag = :etag AND videos.#key.#vid = :vid");
     }
 
     /**

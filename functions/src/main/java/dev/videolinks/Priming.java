@@ -107,7 +107,7 @@ final class Priming {
                             .range("bytes=0-" + (ByteRanges.HEAD_BYTES - 1)).ifMatch("\"etag\"")))
                     + stopped(() -> posters.siblings(video.key()))
                     + stopped(() -> posters.posterOf(video, Log.to(line -> { })))
-                    + stopped(() -> table.setPoster("j", video.key(), "etag", null, "jpg"))
+                    + stopped(() -> table.setPoster(new VideoVersion("j", video.key(), "etag", null), "jpg"))
                     + (ssm == null ? 0 : primeCloudFront(config.signing().cloudFront(), ssm, video));
         } catch (IOException e) {
             throw new UncheckedIOException("priming could not serialize its own sample", e);

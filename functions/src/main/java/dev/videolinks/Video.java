@@ -59,8 +59,8 @@ record Video(
 
     /** The poster image as an object to sign the way the video is signed (its latest version, its stored type). */
     Optional<Video> poster() {
-        return Optional.ofNullable(posterKey).map(poster -> new Video(jobId, userId, videoCount, bucket, poster, "", null, 0,
-                Posters.imageType(poster), Map.of(), null, recordedAt));
+        return Optional.ofNullable(posterKey).map(poster -> builder().jobId(jobId).userId(userId).videoCount(videoCount)
+                .bucket(bucket).key(poster).etag("").contentType(Posters.imageType(poster)).recordedAt(recordedAt).build());
     }
 
     static final class Builder {

@@ -90,12 +90,12 @@ final class VideoRecorder {
         if (claim.stale()) {
             return Recorded.only(new ObjectOutcome(key, Outcome.STALE, video.jobId(), "a later version of the key was seen"));
         }
-        if (claim.leftJob() != null && !claim.leftJob().equals(video.jobId())) {
-            boolean removed = table.removeVideo(claim.leftJob(), key, claim.leftETag(), claim.leftVersionId(), null).isPresent();
-            if (removed) {
-                log.info("video.moved", "key", key, "from_job", claim.leftJob(), "job_id", video.jobId());
+        VideoVersion left = claim.left();
+        if (left != null && left.jobId() != null && !left.jobId().equals(video.jobId())) {
+            if (table.removeVersion(left).isPresent()) {
+                log.info("video.moved", "key", key, "from_job", left.jobId(), "job_id", video.jobId());
             }
-            keyIndex.moved(key, claim.leftJob());
+            keyIndex.moved(key, left.jobId());
         }
         // After the claim: an image that lands from now on finds the video claimed and waits for its entry.
         var facts = factsReader.read(video);

@@ -45,14 +45,14 @@ final class VideoRemoval {
                 return new ObjectOutcome(key, Outcome.IGNORED, jobId.get(), "a version other than the recorded one was deleted");
             }
             keyIndex.removed(key, event.sequencer());
-            return table.removeVideo(jobId.get(), key, recorded.get().etag(), recorded.get().versionId(), null)
+            return table.removeVersion(new VideoVersion(jobId.get(), key, recorded.get().etag(), recorded.get().versionId()))
                     .map(job -> new ObjectOutcome(key, Outcome.REMOVED, jobId.get(), null))
                     .orElseGet(() -> new ObjectOutcome(key, Outcome.IGNORED, jobId.get(), "replaced meanwhile"));
         }
         if (!keyIndex.removed(key, event.sequencer())) {
             return new ObjectOutcome(key, Outcome.STALE, jobId.get(), "a later version of the key was seen");
         }
-        return table.removeVideo(jobId.get(), key, null, null, event.sequencer())
+        return table.removeUnlessNewer(jobId.get(), key, event.sequencer())
                 .map(job -> new ObjectOutcome(key, Outcome.REMOVED, jobId.get(), null))
                 .orElseGet(() -> new ObjectOutcome(key, Outcome.IGNORED, jobId.get(), "no current video to remove"));
     }

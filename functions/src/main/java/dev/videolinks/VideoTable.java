@@ -110,29 +110,39 @@ final class VideoTable {
         if (replacing.isEmpty()) {
             update.value(":max", n(MAX_VIDEOS)).when("attribute_not_exists(videos.#key) AND size(videos) < :max");
         } else {
-            isVersion(update, replacing.get().etag(), replacing.get().versionId());
+            update.whenEntryIs(replacing.get().etag(), replacing.get().versionId());
         }
         return update.apply(dynamoDb, table);
     }
 
+    /** Removes this version of a video from its job: the job after, or empty when it is no longer the recorded one. */
+    Optional<Job> removeVersion(VideoVersion version) {
+        var update = removal(version.jobId(), version.key());
+        return remove(version.etag() == null ? update : update.whenEntryIs(version.etag(), version.versionId()));
+    }
+
     /**
-     * Removes a video from its job: only the version {@code eTag}/{@code versionId} when an ETag is given, and
-     * only when the recorded version is older than the removal's {@code sequencer} when one is given. Answers the
-     * job after the change, or empty when there was nothing (or no longer anything) to remove.
+     * Removes a video from its job unless the recorded version is as new as the removal's {@code sequencer} (when
+     * one is given): the job after, or empty when there was nothing (or no longer anything) to remove.
      */
-    Optional<Job> removeVideo(String jobId, String key, String eTag, String versionId, String sequencer) {
-        var update = new JobUpdate(jobId, "REMOVE videos.#key ADD #rev :one")
-                .name("#key", key).name("#rev", "revision").value(":one", n(1))
-                .when("attribute_exists(videos.#key)");
-        if (eTag != null) {
-            isVersion(update, eTag, versionId);
-        }
+    Optional<Job> removeUnlessNewer(String jobId, String key, String sequencer) {
+        var update = removal(jobId, key);
         if (sequencer != null) {
             update.name("#seq", "seq").value(":seq", s(sequencer))
                     .when("(attribute_not_exists(videos.#key.#seq) OR videos.#key.#seq < :seq)");
         }
+        return remove(update);
+    }
+
+    private static JobUpdate removal(String jobId, String key) {
+        return new JobUpdate(jobId, "REMOVE videos.#key ADD #rev :one")
+                .name("#key", key).name("#rev", "revision").value(":one", n(1))
+                .when("attribute_exists(videos.#key)");
+    }
+
+    private Optional<Job> remove(JobUpdate removal) {
         try {
-            return Optional.of(update.apply(dynamoDb, table));
+            return Optional.of(removal.apply(dynamoDb, table));
         } catch (ConditionalCheckFailedException nothingToRemove) {
             return Optional.empty();
         }
@@ -142,33 +152,24 @@ final class VideoTable {
      * Sets the poster of a recorded version to the image beside it with this extension, or removes it (null), unless
      * the video's metadata names its poster. Not a change of the job's videos: the revision stays, no webhook.
      */
-    PosterChange setPoster(String jobId, String key, String etag, String versionId, String extension) {
-        if (etag == null) {
+    PosterChange setPoster(VideoVersion version, String extension) {
+        if (version.etag() == null) {
             return PosterChange.NOT_RECORDED;
         }
-        var update = new JobUpdate(jobId, extension == null ? "REMOVE videos.#key.#pst" : "SET videos.#key.#pst = :ext")
-                .name("#key", key).name("#pst", "pst").value(":named", s(VideoEntry.POSTER_FROM_METADATA));
-        if (extension != null) {
-            update.value(":ext", s(extension));
-        }
-        isVersion(update, etag, versionId).when("(attribute_not_exists(videos.#key.#pst) OR videos.#key.#pst <> :named)");
+        var update = new JobUpdate(version.jobId(), extension == null ? "REMOVE videos.#key.#pst" : "SET videos.#key.#pst = :ext")
+                .name("#key", version.key()).name("#pst", "pst").value(":named", s(VideoEntry.POSTER_FROM_METADATA))
+                .value(":ext", extension == null ? null : s(extension));
+        update.whenEntryIs(version.etag(), version.versionId())
+                .when("(attribute_not_exists(videos.#key.#pst) OR videos.#key.#pst <> :named)");
         try {
             update.apply(dynamoDb, table);
             return PosterChange.SET;
         } catch (ConditionalCheckFailedException refused) {
             Map<String, AttributeValue> old = refused.hasItem() ? refused.item() : Map.of();
-            AttributeValue entry = old.containsKey("videos") ? old.get("videos").m().get(key) : null;
-            return VideoEntry.namesItsPoster(entry, etag, versionId) ? PosterChange.NAMED_BY_METADATA : PosterChange.NOT_RECORDED;
+            AttributeValue entry = old.containsKey("videos") ? old.get("videos").m().get(version.key()) : null;
+            return VideoEntry.namesItsPoster(entry, version.etag(), version.versionId())
+                    ? PosterChange.NAMED_BY_METADATA : PosterChange.NOT_RECORDED;
         }
-    }
-
-    /** The update holds only while the entry of the key {@code #key} is still that version. */
-    private static JobUpdate isVersion(JobUpdate update, String eTag, String versionId) {
-        update.name("#etag", "etag").name("#vid", "vid").value(":etag", s(eTag));
-        if (versionId == null) {
-            return update.when("videos.#key.#etag = :etag AND attribute_not_exists(videos.#key.#vid)");
-        }
-        return update.value(":vid", s(versionId)).when("videos.#key.#etag = :etag AND videos.#key.#vid = :vid");
     }
 
     Optional<Job> job(String jobId) {
