@@ -67,7 +67,7 @@ final class DeliveryOutcomes {
                 .when("webhook_id = :id AND lease_token = :token AND delivery_state = :pending");
         values.forEach(update::value);
         try {
-            update.apply(dynamoDb, table);
+            update.write(dynamoDb, table);
             return Written.RECORDED;
         } catch (ConditionalCheckFailedException refused) {
             return outcome.webhookId().equals(Attributes.text(refused.item(), "webhook_id"))

@@ -10,6 +10,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
  * One conditional update of a job's item, phrased in one place: its update expression, the conditions it holds
@@ -61,27 +62,36 @@ final class JobUpdate {
      * {@link ConditionalCheckFailedException} carries the item as it was, to decide again on.
      */
     Job apply(DynamoDbClient dynamoDb, String table) {
-        String condition = conditions.isEmpty() ? null : String.join(" AND ", conditions);
-        Map<String, String> usedNames = used(names, expression, condition);
-        Map<String, AttributeValue> usedValues = used(values, expression, condition);
-        var updated = dynamoDb.updateItem(u -> u.tableName(table).key(VideoTable.key(jobId))
-                .updateExpression(expression)
-                .conditionExpression(condition)
-                .expressionAttributeNames(usedNames.isEmpty() ? null : usedNames)
-                .expressionAttributeValues(usedValues.isEmpty() ? null : usedValues)
-                .returnValues(ReturnValue.ALL_NEW)
-                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
-        return JobItem.toJob(updated.attributes());
+        return JobItem.toJob(dynamoDb.updateItem(request(table, ReturnValue.ALL_NEW)).attributes());
+    }
+
+    /** Applies the update without reading the job back: a refusal carries the item as it was, as with {@link #apply}. */
+    void write(DynamoDbClient dynamoDb, String table) {
+        dynamoDb.updateItem(request(table, ReturnValue.NONE));
     }
 
     /** Applies the update; false when a condition did not hold. */
     boolean applied(DynamoDbClient dynamoDb, String table) {
         try {
-            apply(dynamoDb, table);
+            write(dynamoDb, table);
             return true;
         } catch (ConditionalCheckFailedException refused) {
             return false;
         }
+    }
+
+    private UpdateItemRequest request(String table, ReturnValue returnValue) {
+        String condition = conditions.isEmpty() ? null : String.join(" AND ", conditions);
+        Map<String, String> usedNames = used(names, expression, condition);
+        Map<String, AttributeValue> usedValues = used(values, expression, condition);
+        return UpdateItemRequest.builder().tableName(table).key(VideoTable.key(jobId))
+                .updateExpression(expression)
+                .conditionExpression(condition)
+                .expressionAttributeNames(usedNames.isEmpty() ? null : usedNames)
+                .expressionAttributeValues(usedValues.isEmpty() ? null : usedValues)
+                .returnValues(returnValue)
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                .build();
     }
 
     private static <T> Map<String, T> used(Map<String, T> placeholders, String... expressions) {

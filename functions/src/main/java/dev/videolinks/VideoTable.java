@@ -162,7 +162,7 @@ final class VideoTable {
         update.whenEntryIs(version.etag(), version.versionId())
                 .when("(attribute_not_exists(videos.#key.#pst) OR videos.#key.#pst <> :named)");
         try {
-            update.apply(dynamoDb, table);
+            update.write(dynamoDb, table);
             return PosterChange.SET;
         } catch (ConditionalCheckFailedException refused) {
             Map<String, AttributeValue> old = refused.hasItem() ? refused.item() : Map.of();
