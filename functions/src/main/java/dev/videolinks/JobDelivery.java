@@ -21,6 +21,25 @@ final class JobDelivery {
     record Result(String jobId, String webhookId, Delivery.State state, int attempts, Integer lastStatus,
             String lastError, boolean alreadyDelivered, boolean retryByLambda) {
 
+        static Result pending(String jobId, String webhookId) {
+            return new Result(jobId, webhookId, Delivery.State.PENDING, 0, null, null, false, false);
+        }
+
+        /** A webhook delivered or given up on before this invocation: nothing sent now. */
+        static Result settled(String jobId, String webhookId, Delivery settled) {
+            return new Result(jobId, webhookId, settled.state(), settled.attempts(), settled.lastStatus(), null, true, false);
+        }
+
+        static Result abandoned(String jobId, String webhookId, int attempts, Integer lastStatus, String reason) {
+            return new Result(jobId, webhookId, Delivery.State.ABANDONED, attempts, lastStatus, reason, false, false);
+        }
+
+        /** What this invocation's attempts left; {@code retryByLambda} asks Lambda to retry the invocation. */
+        static Result sent(String jobId, String webhookId, Delivery.State state, int attempts, WebhookClient.Outcome outcome,
+                boolean retryByLambda) {
+            return new Result(jobId, webhookId, state, attempts, outcome.lastStatus(), outcome.lastError(), false, retryByLambda);
+        }
+
         boolean needsRetry() {
             return retryByLambda;
         }
@@ -67,24 +86,23 @@ final class JobDelivery {
                 case SETTLED -> {
                     Delivery settled = now.delivery().orElseThrow();
                     log.info("webhook.already_settled", "job_id", job.jobId(), "webhook_id", webhookId, "state", settled.state());
-                    return new Result(job.jobId(), webhookId, settled.state(), settled.attempts(), settled.lastStatus(),
-                            null, true, false);
+                    return Result.settled(job.jobId(), webhookId, settled);
                 }
                 case SENDING_ELSEWHERE -> {
                     // Another instance is sending this very webhook; if it fails, the delivery is due when its lease ends.
                     log.info("webhook.leased_elsewhere", "job_id", job.jobId(), "webhook_id", webhookId);
-                    return pending(job.jobId(), webhookId);
+                    return Result.pending(job.jobId(), webhookId);
                 }
                 case QUEUED -> {
                     log.info("webhook.queued", "job_id", job.jobId(), "webhook_id", webhookId,
                             "reason", "an earlier set of the job's videos is being sent; this one follows it");
-                    return pending(job.jobId(), webhookId);
+                    return Result.pending(job.jobId(), webhookId);
                 }
                 case STALE -> {
                     if (!now.isComplete()) {
                         log.info("job.waiting", "job_id", job.jobId(), "videos", now.videos().size(),
                                 "expected", now.expectedVideos());
-                        return pending(job.jobId(), webhookId);
+                        return Result.pending(job.jobId(), webhookId);
                     }
                     job = now;
                     webhookId = job.webhookId();
@@ -107,13 +125,12 @@ final class JobDelivery {
             ledger.outcomes().abandon(job.jobId(), delivery.webhookId(), lease, "superseded: the job is no longer complete", now);
             log.info("webhook.dropped", "job_id", job.jobId(), "webhook_id", delivery.webhookId(),
                     "reason", "the job is no longer complete");
-            return new Result(job.jobId(), delivery.webhookId(), Delivery.State.ABANDONED, delivery.attempts(), null,
-                    "superseded", false, false);
+            return Result.abandoned(job.jobId(), delivery.webhookId(), delivery.attempts(), null, "superseded");
         }
         String webhookId = job.webhookId();
         if (!webhookId.equals(delivery.webhookId())) {
             if (!ledger.retarget(job.jobId(), lease, delivery.webhookId(), webhookId, now)) {
-                return pending(job.jobId(), webhookId);
+                return Result.pending(job.jobId(), webhookId);
             }
             log.info("webhook.retargeted", "job_id", job.jobId(), "from_webhook_id", delivery.webhookId(),
                     "webhook_id", webhookId, "reason", "the job's videos changed since the delivery was due");
@@ -128,8 +145,7 @@ final class JobDelivery {
                         "attempts", delivery.attempts(), "reason", reason, "target", webhook.target());
                 log.metric("AbandonedDeliveries", 1, "job_id", job.jobId());
             }
-            return new Result(job.jobId(), webhookId, Delivery.State.ABANDONED, delivery.attempts(),
-                    delivery.lastStatus(), reason, false, false);
+            return Result.abandoned(job.jobId(), webhookId, delivery.attempts(), delivery.lastStatus(), reason);
         }
         return send(job, webhookId, lease, deadline, log, false);
     }
@@ -165,12 +181,12 @@ final class JobDelivery {
                 // A newer set of the job's videos waits behind this one: let it go now rather than at the lease's end.
                 log.info("webhook.superseded", fields);
                 ledger.release(job.jobId(), lease, now);
-                return new Result(job.jobId(), webhookId, state, attempts, outcome.lastStatus(), outcome.lastError(), false, false);
+                return Result.sent(job.jobId(), webhookId, state, attempts, outcome, false);
             }
             case LEASE_LOST -> {
                 // Another sender took the lease over: its outcome is the one the table keeps.
                 log.warn("webhook.outcome_not_recorded", fields);
-                return new Result(job.jobId(), webhookId, state, attempts, outcome.lastStatus(), outcome.lastError(), false, false);
+                return Result.sent(job.jobId(), webhookId, state, attempts, outcome, false);
             }
             case RECORDED -> { }
         }
@@ -179,11 +195,6 @@ final class JobDelivery {
             case ABANDONED -> log.error("webhook.gone", fields);
             default -> log.error("webhook.failed", fields);
         }
-        return new Result(job.jobId(), webhookId, state, attempts, outcome.lastStatus(), outcome.lastError(), false,
-                retryByLambda && state == Delivery.State.FAILED);
-    }
-
-    private static Result pending(String jobId, String webhookId) {
-        return new Result(jobId, webhookId, Delivery.State.PENDING, 0, null, null, false, false);
+        return Result.sent(job.jobId(), webhookId, state, attempts, outcome, retryByLambda && state == Delivery.State.FAILED);
     }
 }
