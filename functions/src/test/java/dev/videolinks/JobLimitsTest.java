@@ -108,16 +108,16 @@ class JobLimitsTest extends PipelineTest {
                     "0123456789abcdef0123456789abcdef-10000", "3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY+MTRCxf",
                     5_000_000_000L, "video/mp4; codecs=\"avc1.640028, mp4a.40.2\"", metadata,
                     ObjectEvent.sequencer("0066F2A1B3C4D5E6F7"), Instant.now(), LONGEST_FACTS, metadata.get(Posters.POSTER_KEY));
-            assertEquals(VideoTable.MAX_FACTS_BYTES, VideoTable.entrySize(video.key(), VideoTable.entry(video))
-                    - VideoTable.entrySize(video.key(), VideoTable.entry(video.with(VideoFacts.UNKNOWN, null))));
-            assertTrue(VideoTable.fits(video));
+            assertEquals(VideoEntry.MAX_FACTS_BYTES, VideoEntry.size(video.key(), VideoEntry.of(video))
+                    - VideoEntry.size(video.key(), VideoEntry.of(video.with(VideoFacts.UNKNOWN, null))));
+            assertTrue(VideoEntry.fits(video));
             assertEquals(VideoTable.Change.RECORDED, table.recordVideo(video).change());
         }
 
         int size = itemSize("j_worst");
         assertEquals(LONGEST_FACTS, table.job("j_worst").orElseThrow().videos().getFirst().facts());
         System.out.printf("worst-shaped item (100 entries of %d bytes, facts and poster included): %d bytes%n",
-                VideoTable.entrySize(longKey("j_worst", 0), VideoTable.entry(table.job("j_worst").orElseThrow().videos().getFirst())), size);
+                VideoEntry.size(longKey("j_worst", 0), VideoEntry.of(table.job("j_worst").orElseThrow().videos().getFirst())), size);
         assertTrue(size < Attributes.MAX_ITEM_BYTES, size + " bytes");
     }
 
