@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +25,8 @@ import java.util.stream.Stream;
  * <p>{@code --warm DIR [W]} (bench/warm): one {@code new VideoCompletionHandler()}, then {@code handleRequest}
  * on every event file in DIR, sorted by name, each timed with {@code System.nanoTime()} around the call (the
  * file is read before the clock starts; the handler parses it). The first W (default 50) are warm-up; the last
- * line on stdout is one JSON object with the measured events' figures, as the Python and Node peers print.
+ * line on stdout is one JSON object with the measured events' figures, as the Python and Node peers print, with
+ * the process's CPU time (user + sys, {@code getProcessCpuTime()}) and the wall time across them.
  */
 public final class ColdMain {
 
@@ -52,8 +54,16 @@ public final class ColdMain {
             throw new IllegalArgumentException(directory + " has " + files.size() + " event files: not more than the "
                     + warmup + " warm-up events");
         }
+        var cpu = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        long cpuStarted = 0;
+        long spanStarted = 0;
         var samples = new ArrayList<Double>();
         for (int i = 0; i < files.size(); i++) {
+            if (i == warmup) {
+                // The process's CPU time (user + sys, all threads: JIT and GC too) and the wall clock across the measured events.
+                cpuStarted = cpu.getProcessCpuTime();
+                spanStarted = System.nanoTime();
+            }
             byte[] event = Files.readAllBytes(files.get(i));
             var context = new ColdContext("warm-" + ProcessHandle.current().pid() + "-" + i);
             long started = System.nanoTime();
@@ -64,12 +74,14 @@ public final class ColdMain {
                 samples.add(elapsed / 1e6);
             }
         }
+        double cpuMs = (cpu.getProcessCpuTime() - cpuStarted) / 1e6;
+        double spanMs = (System.nanoTime() - spanStarted) / 1e6;
         double[] ordered = samples.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         int n = ordered.length;
         double median = n % 2 == 1 ? ordered[n / 2] : (ordered[n / 2 - 1] + ordered[n / 2]) / 2;
         System.out.printf(Locale.ROOT, "{\"runtime\":\"java\",\"warmup\":%d,\"n\":%d,\"median_ms\":%s,\"p90_ms\":%s,"
-                        + "\"p99_ms\":%s,\"min_ms\":%s,\"max_ms\":%s,\"samples_ms\":[%s]}%n",
-                warmup, n, median, percentile(ordered, 90), percentile(ordered, 99), ordered[0], ordered[n - 1],
+                        + "\"p99_ms\":%s,\"min_ms\":%s,\"max_ms\":%s,\"cpu_ms\":%s,\"span_ms\":%s,\"samples_ms\":[%s]}%n",
+                warmup, n, median, percentile(ordered, 90), percentile(ordered, 99), ordered[0], ordered[n - 1], cpuMs, spanMs,
                 samples.stream().map(String::valueOf).collect(Collectors.joining(",")));
         System.out.flush();
     }

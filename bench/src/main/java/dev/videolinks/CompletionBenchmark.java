@@ -29,9 +29,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Warm figures of the completion function: one S3 event through a warm {@code VideoCompletionHandler}
- * (HeadObject, the facts' ranged GETs and the poster listing, the conditional write, the lease, presign, signed
- * webhook POST to a receiver, the outcome write), each event a new object: a copy of a test clip, faststart
- * (one ranged GET) or with moov at the end (two).
+ * (HeadObject, the key index claim, the facts' ranged GETs, the image index read for the poster, the conditional
+ * write that takes the lease, presign, signed webhook POST to a receiver, the outcome write), each event a new
+ * object: a copy of a test clip, faststart (one ranged GET) or with moov at the end (two).
  */
 @State(Scope.Benchmark)
 @Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Djmh.shutdownTimeout=1", "-Djmh.shutdownTimeout.step=1"})

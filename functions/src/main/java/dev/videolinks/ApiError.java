@@ -28,6 +28,12 @@ final class ApiError extends RuntimeException {
         return new ApiError(413, "payload_too_large", message);
     }
 
+    /** Client text as an error message shows it: at most 40 characters, control characters as '?'. */
+    static String shown(String text) {
+        String cut = text.length() > 40 ? text.substring(0, 40) + "…" : text;
+        return cut.replaceAll("\\p{Cntrl}", "?");
+    }
+
     int status() {
         return status;
     }

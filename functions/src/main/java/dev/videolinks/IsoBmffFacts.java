@@ -2,6 +2,7 @@ package dev.videolinks;
 
 import dev.videolinks.ByteRanges.Unreadable;
 import dev.videolinks.ByteRanges.Window;
+import dev.videolinks.IsoBmffBoxes.Box;
 import java.util.Set;
 
 /**
@@ -13,25 +14,17 @@ import java.util.Set;
  *
  * <p>Every size is checked against its parent and against what was read before anything is read through it;
  * only the boxes on the path to those facts are entered, so nesting is at most six deep; at most
- * {@value #MAX_BOXES} boxes are looked at; the reads are {@link ByteRanges}'.
+ * {@value IsoBmffBoxes#MAX_BOXES} boxes are looked at; the reads are {@link ByteRanges}'.
  */
 final class IsoBmffFacts {
 
-    /** Boxes looked at in one file, nested ones included. */
-    static final int MAX_BOXES = 10_000;
     /** The types a file may start with: MP4's {@code ftyp}, and the boxes QuickTime files begin with. */
     private static final Set<String> FIRST_BOXES = Set.of("ftyp", "moov", "mdat", "free", "skip", "wide", "pnot", "styp");
-
-    private record Box(String type, long start, long payload, long end) {
-        long payloadLength() {
-            return end - payload;
-        }
-    }
 
     private record Track(String kind, int width, int height, String codec) {}
 
     private final ByteRanges ranges;
-    private int boxes;
+    private final IsoBmffBoxes boxes = new IsoBmffBoxes();
 
     private IsoBmffFacts(ByteRanges ranges) {
         this.ranges = ranges;
@@ -61,80 +54,29 @@ final class IsoBmffFacts {
                 long rest = size - position;
                 window = ranges.read(position, rest <= ByteRanges.MAX_READ_BYTES ? rest : ByteRanges.HEAD_BYTES);
             }
-            Box box = box(window, position, size, true);
-            if (box.type.equals("moov")) {
-                long length = box.end - box.start;
-                if (!window.contains(box.start, length)) {
+            Box box = boxes.box(window, position, size, true);
+            if (box.type().equals("moov")) {
+                long length = box.end() - box.start();
+                if (!window.contains(box.start(), length)) {
                     if (length > ByteRanges.MAX_READ_BYTES) {
                         throw new Unreadable("moov is " + length + " bytes; at most " + ByteRanges.MAX_READ_BYTES + " are read for facts");
                     }
-                    window = ranges.read(box.start, length);
+                    window = ranges.read(box.start(), length);
                 }
                 return movie(window, box, !mdatSeen);
             }
-            mdatSeen |= box.type.equals("mdat");
-            position = box.end;
+            mdatSeen |= box.type().equals("mdat");
+            position = box.end();
         }
         throw new Unreadable(mdatSeen ? "no moov box after mdat" : "no moov box");
-    }
-
-    /**
-     * The box whose header starts at {@code start}, ending at or before {@code limit} (the object's size for a
-     * top-level box, else its parent's end).
-     */
-    private Box box(Window window, long start, long limit, boolean topLevel) throws Unreadable {
-        if (++boxes > MAX_BOXES) {
-            throw new Unreadable("more than " + MAX_BOXES + " boxes");
-        }
-        if (limit - start < 8) {
-            throw new Unreadable("a box header at " + start + " is cut off after " + (limit - start) + " bytes");
-        }
-        long size = window.u32(start);
-        String type = printable(window.latin1(start + 4, 4));
-        long payload = start + 8;
-        if (size == 1) {
-            if (limit - start < 16) {
-                throw new Unreadable("the 64-bit size of box '" + type + "' at " + start + " is cut off");
-            }
-            size = window.s64(start + 8);
-            payload = start + 16;
-            if (size < 16) {
-                throw new Unreadable("box '" + type + "' at " + start + " has a 64-bit size of " + Long.toUnsignedString(size));
-            }
-        } else if (size == 0) {
-            if (!topLevel) {
-                throw new Unreadable("box '" + type + "' at " + start + " has size 0 inside another box");
-            }
-            size = limit - start;
-        } else if (size < 8) {
-            throw new Unreadable("box '" + type + "' at " + start + " has size " + size + ", less than its header");
-        }
-        if (size > limit - start) {
-            throw new Unreadable("box '" + type + "' at " + start + " claims " + size + " bytes, past the end of "
-                    + (topLevel ? "the " + limit + "-byte object" : "its parent at " + limit));
-        }
-        return new Box(type, start, payload, start + size);
-    }
-
-    /** Calls {@code visit} for each child of a container box; a tail too short for a header is ignored. */
-    private void children(Window window, Box parent, long first, ChildVisitor visit) throws Unreadable {
-        for (long position = first; parent.end - position >= 8; ) {
-            Box child = box(window, position, parent.end, false);
-            visit.child(child);
-            position = child.end;
-        }
-    }
-
-    private interface ChildVisitor {
-        void child(Box box) throws Unreadable;
     }
 
     private VideoFacts movie(Window window, Box moov, boolean faststart) throws Unreadable {
         var tracks = new java.util.ArrayList<Track>();
         Long[] duration = {null};
         boolean[] mvhd = {false};
-        children(window, moov, moov.payload, box -> {
-            switch (box.type) {
+        boxes.children(window, moov, moov.payload(), box -> {
+            switch (box.type()) {
                 case "mvhd" -> {
                     duration[0] = duration(window, box);
                     mvhd[0] = true;
@@ -163,17 +105,17 @@ final class IsoBmffFacts {
 
     /** mvhd: null for an unknown duration (0 in fragmented files, all ones in some recorders). */
     private static Long duration(Window window, Box mvhd) throws Unreadable {
-        int version = window.u8(mvhd.payload);
+        int version = window.u8(mvhd.payload());
         long timescale;
         long duration;
         if (version == 1) {
-            need(mvhd, 32);
-            timescale = window.u32(mvhd.payload + 20);
-            duration = window.s64(mvhd.payload + 24);
+            IsoBmffBoxes.need(mvhd, 32);
+            timescale = window.u32(mvhd.payload() + 20);
+            duration = window.s64(mvhd.payload() + 24);
         } else if (version == 0) {
-            need(mvhd, 20);
-            timescale = window.u32(mvhd.payload + 12);
-            duration = window.u32(mvhd.payload + 16);
+            IsoBmffBoxes.need(mvhd, 20);
+            timescale = window.u32(mvhd.payload() + 12);
+            duration = window.u32(mvhd.payload() + 16);
             if (duration == 0xffffffffL) {
                 return null;
             }
@@ -199,19 +141,19 @@ final class IsoBmffFacts {
         String[] kind = {null};
         String[] codec = {null};
         int[] entrySize = {0, 0};
-        children(window, trak, trak.payload, box -> {
-            if (box.type.equals("tkhd")) {
+        boxes.children(window, trak, trak.payload(), box -> {
+            if (box.type().equals("tkhd")) {
                 turned[0] = trackHeader(window, box, size);
-            } else if (box.type.equals("mdia")) {
-                children(window, box, box.payload, media -> {
-                    if (media.type.equals("hdlr")) {
-                        need(media, 12);
-                        kind[0] = window.latin1(media.payload + 8, 4);
-                    } else if (media.type.equals("minf")) {
-                        children(window, media, media.payload, info -> {
-                            if (info.type.equals("stbl")) {
-                                children(window, info, info.payload, table -> {
-                                    if (table.type.equals("stsd")) {
+            } else if (box.type().equals("mdia")) {
+                boxes.children(window, box, box.payload(), media -> {
+                    if (media.type().equals("hdlr")) {
+                        IsoBmffBoxes.need(media, 12);
+                        kind[0] = window.latin1(media.payload() + 8, 4);
+                    } else if (media.type().equals("minf")) {
+                        boxes.children(window, media, media.payload(), info -> {
+                            if (info.type().equals("stbl")) {
+                                boxes.children(window, info, info.payload(), table -> {
+                                    if (table.type().equals("stsd")) {
                                         codec[0] = sampleEntry(window, table, entrySize);
                                     }
                                 });
@@ -231,13 +173,13 @@ final class IsoBmffFacts {
      * it by about 90° or 270° (then the upright width is the stored height).
      */
     private static boolean trackHeader(Window window, Box tkhd, int[] size) throws Unreadable {
-        int version = window.u8(tkhd.payload);
+        int version = window.u8(tkhd.payload());
         long fields = switch (version) {
-            case 0 -> tkhd.payload + 24;
-            case 1 -> tkhd.payload + 36;
+            case 0 -> tkhd.payload() + 24;
+            case 1 -> tkhd.payload() + 36;
             default -> throw new Unreadable("tkhd has version " + version);
         };
-        need(tkhd, fields - tkhd.payload + 60);
+        IsoBmffBoxes.need(tkhd, fields - tkhd.payload() + 60);
         long matrix = fields + 16;
         long a = window.s32(matrix);
         long b = window.s32(matrix + 4);
@@ -250,26 +192,15 @@ final class IsoBmffFacts {
 
     /** stsd: the type of its first sample entry (the codec), and a visual entry's coded size into {@code size}. */
     private String sampleEntry(Window window, Box stsd, int[] size) throws Unreadable {
-        need(stsd, 8);
-        if (window.u32(stsd.payload + 4) == 0) {
+        IsoBmffBoxes.need(stsd, 8);
+        if (window.u32(stsd.payload() + 4) == 0) {
             return null;
         }
-        Box entry = box(window, stsd.payload + 8, stsd.end, false);
+        Box entry = boxes.box(window, stsd.payload() + 8, stsd.end(), false);
         if (entry.payloadLength() >= 28) {
-            size[0] = window.u16(entry.payload + 24);
-            size[1] = window.u16(entry.payload + 26);
+            size[0] = window.u16(entry.payload() + 24);
+            size[1] = window.u16(entry.payload() + 26);
         }
-        return window.latin1(entry.start + 4, 4);
-    }
-
-    private static void need(Box box, long length) throws Unreadable {
-        if (box.payloadLength() < length) {
-            throw new Unreadable("box '" + box.type + "' at " + box.start + " holds " + box.payloadLength()
-                    + " bytes, fewer than the " + length + " its fields take");
-        }
-    }
-
-    private static String printable(String type) {
-        return type.chars().allMatch(c -> c >= 0x20 && c <= 0x7e) ? type : type.replaceAll("[^\\x20-\\x7e]", "?");
+        return window.latin1(entry.start() + 4, 4);
     }
 }

@@ -1,13 +1,8 @@
 package dev.videolinks;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -26,24 +21,30 @@ final class JobDelivery {
     record Result(String jobId, String webhookId, Delivery.State state, int attempts, Integer lastStatus,
             String lastError, boolean alreadyDelivered, boolean retryByLambda) {
 
+        static Result pending(String jobId, String webhookId) {
+            return new Result(jobId, webhookId, Delivery.State.PENDING, 0, null, null, false, false);
+        }
+
+        /** A webhook delivered or given up on before this invocation: nothing sent now. */
+        static Result settled(String jobId, String webhookId, Delivery settled) {
+            return new Result(jobId, webhookId, settled.state(), settled.attempts(), settled.lastStatus(), null, true, false);
+        }
+
+        static Result abandoned(String jobId, String webhookId, int attempts, Integer lastStatus, String reason) {
+            return new Result(jobId, webhookId, Delivery.State.ABANDONED, attempts, lastStatus, reason, false, false);
+        }
+
+        /** What this invocation's attempts left; {@code retryByLambda} asks Lambda to retry the invocation. */
+        static Result sent(String jobId, String webhookId, Delivery.State state, int attempts, WebhookClient.Outcome outcome,
+                boolean retryByLambda) {
+            return new Result(jobId, webhookId, state, attempts, outcome.lastStatus(), outcome.lastError(), false, retryByLambda);
+        }
+
         boolean needsRetry() {
             return retryByLambda;
         }
     }
 
-    /**
-     * When the next attempt series is due, counted from the first attempt, in the spirit of Standard Webhooks:
-     * seconds, minutes, then hours. After the last, the give-up check.
-     */
-    static final List<Duration> SCHEDULE = List.of(Duration.ofSeconds(5), Duration.ofMinutes(5), Duration.ofMinutes(35),
-            Duration.ofMinutes(155), Duration.ofMinutes(455), Duration.ofMinutes(1055));
-
-    /**
-     * A lease lasts until the invocation that took it ends, and this much longer (clock skew between hosts):
-     * Lambda stops an invocation at its deadline, so no attempt series, whatever its timeouts, backoff,
-     * Retry-After waits or resent POSTs add up to, can outlive its lease.
-     */
-    static final Duration LEASE_MARGIN = Duration.ofSeconds(15);
     /** Sets of videos that changed while this invocation tried to send them are read again this many times. */
     private static final int MAX_ROUNDS = 3;
 
@@ -66,22 +67,17 @@ final class JobDelivery {
         this.clock = clock;
     }
 
-    /** The end of a lease taken by an invocation that must end by {@code deadline}. */
-    static Instant leaseUntil(Instant deadline) {
-        return Instant.ofEpochSecond(deadline.plus(LEASE_MARGIN).getEpochSecond() + 1);
-    }
-
     /**
      * The delivery of a completed job's videos, or a repeat of it after a duplicate event or a Lambda retry.
      * {@code lease}: the one the write that recorded the job's only video took, or null.
      */
     Result deliver(Job job, DeliveryLedger.Lease lease, Instant deadline, Log log) {
-        String webhookId = webhookId(job.jobId(), job.videos());
+        String webhookId = job.webhookId();
         if (lease != null && job.delivery().map(Delivery::webhookId).orElse("").equals(webhookId)) {
             return send(job, webhookId, lease, deadline, log, true);
         }
         for (int round = 0; round < MAX_ROUNDS; round++) {
-            var started = ledger.begin(job, webhookId, clock.instant(), leaseUntil(deadline));
+            var started = ledger.begin(job, webhookId, clock.instant(), DeliverySchedule.leaseUntil(deadline));
             Job now = started.job();
             switch (started.start()) {
                 case ACQUIRED -> {
@@ -90,27 +86,26 @@ final class JobDelivery {
                 case SETTLED -> {
                     Delivery settled = now.delivery().orElseThrow();
                     log.info("webhook.already_settled", "job_id", job.jobId(), "webhook_id", webhookId, "state", settled.state());
-                    return new Result(job.jobId(), webhookId, settled.state(), settled.attempts(), settled.lastStatus(),
-                            null, true, false);
+                    return Result.settled(job.jobId(), webhookId, settled);
                 }
                 case SENDING_ELSEWHERE -> {
                     // Another instance is sending this very webhook; if it fails, the delivery is due when its lease ends.
                     log.info("webhook.leased_elsewhere", "job_id", job.jobId(), "webhook_id", webhookId);
-                    return pending(job.jobId(), webhookId);
+                    return Result.pending(job.jobId(), webhookId);
                 }
                 case QUEUED -> {
                     log.info("webhook.queued", "job_id", job.jobId(), "webhook_id", webhookId,
                             "reason", "an earlier set of the job's videos is being sent; this one follows it");
-                    return pending(job.jobId(), webhookId);
+                    return Result.pending(job.jobId(), webhookId);
                 }
                 case STALE -> {
                     if (!now.isComplete()) {
                         log.info("job.waiting", "job_id", job.jobId(), "videos", now.videos().size(),
                                 "expected", now.expectedVideos());
-                        return pending(job.jobId(), webhookId);
+                        return Result.pending(job.jobId(), webhookId);
                     }
                     job = now;
-                    webhookId = webhookId(job.jobId(), job.videos());
+                    webhookId = job.webhookId();
                 }
             }
         }
@@ -127,16 +122,15 @@ final class JobDelivery {
         Instant now = clock.instant();
         if (!job.isComplete()) {
             // Every video was removed, or the job announced more since: nothing complete to send now.
-            ledger.abandon(job.jobId(), delivery.webhookId(), lease, "superseded: the job is no longer complete", now);
+            ledger.outcomes().abandon(job.jobId(), delivery.webhookId(), lease, "superseded: the job is no longer complete", now);
             log.info("webhook.dropped", "job_id", job.jobId(), "webhook_id", delivery.webhookId(),
                     "reason", "the job is no longer complete");
-            return new Result(job.jobId(), delivery.webhookId(), Delivery.State.ABANDONED, delivery.attempts(), null,
-                    "superseded", false, false);
+            return Result.abandoned(job.jobId(), delivery.webhookId(), delivery.attempts(), null, "superseded");
         }
-        String webhookId = webhookId(job.jobId(), job.videos());
+        String webhookId = job.webhookId();
         if (!webhookId.equals(delivery.webhookId())) {
             if (!ledger.retarget(job.jobId(), lease, delivery.webhookId(), webhookId, now)) {
-                return pending(job.jobId(), webhookId);
+                return Result.pending(job.jobId(), webhookId);
             }
             log.info("webhook.retargeted", "job_id", job.jobId(), "from_webhook_id", delivery.webhookId(),
                     "webhook_id", webhookId, "reason", "the job's videos changed since the delivery was due");
@@ -146,13 +140,12 @@ final class JobDelivery {
         if (!now.isBefore(firstAttempt.plus(giveUpAfter))) {
             String reason = "gave up after " + giveUpAfter + " and " + delivery.attempts() + " attempts; last: "
                     + (delivery.lastError() != null ? delivery.lastError() : "status " + delivery.lastStatus());
-            if (ledger.abandon(job.jobId(), webhookId, lease, reason, now)) {
+            if (ledger.outcomes().abandon(job.jobId(), webhookId, lease, reason, now)) {
                 log.error("webhook.abandoned", "job_id", job.jobId(), "webhook_id", webhookId,
                         "attempts", delivery.attempts(), "reason", reason, "target", webhook.target());
                 log.metric("AbandonedDeliveries", 1, "job_id", job.jobId());
             }
-            return new Result(job.jobId(), webhookId, Delivery.State.ABANDONED, delivery.attempts(),
-                    delivery.lastStatus(), reason, false, false);
+            return Result.abandoned(job.jobId(), webhookId, delivery.attempts(), delivery.lastStatus(), reason);
         }
         return send(job, webhookId, lease, deadline, log, false);
     }
@@ -176,8 +169,8 @@ final class JobDelivery {
             case RETRYABLE, REJECTED -> Delivery.State.FAILED;
         };
         Instant firstAttempt = before.firstAttemptAt() == null ? now : before.firstAttemptAt();
-        Instant next = state == Delivery.State.FAILED ? nextAttempt(firstAttempt, now, outcome.retryAfter(), giveUpAfter) : null;
-        var written = ledger.recordOutcome(job.jobId(), new DeliveryLedger.Outcome(webhookId, lease, state,
+        Instant next = state == Delivery.State.FAILED ? DeliverySchedule.nextAttempt(firstAttempt, now, outcome.retryAfter(), giveUpAfter) : null;
+        var written = ledger.outcomes().record(job.jobId(), new DeliveryOutcomes.Outcome(webhookId, lease, state,
                 outcome.attempts(), outcome.lastStatus(), outcome.lastError(), next), now);
 
         Object[] fields = {"job_id", job.jobId(), "webhook_id", webhookId, "state", state, "attempts", attempts,
@@ -188,12 +181,12 @@ final class JobDelivery {
                 // A newer set of the job's videos waits behind this one: let it go now rather than at the lease's end.
                 log.info("webhook.superseded", fields);
                 ledger.release(job.jobId(), lease, now);
-                return new Result(job.jobId(), webhookId, state, attempts, outcome.lastStatus(), outcome.lastError(), false, false);
+                return Result.sent(job.jobId(), webhookId, state, attempts, outcome, false);
             }
             case LEASE_LOST -> {
                 // Another sender took the lease over: its outcome is the one the table keeps.
                 log.warn("webhook.outcome_not_recorded", fields);
-                return new Result(job.jobId(), webhookId, state, attempts, outcome.lastStatus(), outcome.lastError(), false, false);
+                return Result.sent(job.jobId(), webhookId, state, attempts, outcome, false);
             }
             case RECORDED -> { }
         }
@@ -202,44 +195,6 @@ final class JobDelivery {
             case ABANDONED -> log.error("webhook.gone", fields);
             default -> log.error("webhook.failed", fields);
         }
-        return new Result(job.jobId(), webhookId, state, attempts, outcome.lastStatus(), outcome.lastError(), false,
-                retryByLambda && state == Delivery.State.FAILED);
-    }
-
-    private static Result pending(String jobId, String webhookId) {
-        return new Result(jobId, webhookId, Delivery.State.PENDING, 0, null, null, false, false);
-    }
-
-    /**
-     * The next step of {@link #SCHEDULE} after now, later if the receiver asked (Retry-After), never after the
-     * end of the give-up window (when the delivery is abandoned if still undelivered).
-     */
-    static Instant nextAttempt(Instant firstAttempt, Instant now, Duration retryAfter, Duration giveUpAfter) {
-        Instant giveUp = firstAttempt.plus(giveUpAfter);
-        Instant next = SCHEDULE.stream().map(firstAttempt::plus).filter(now::isBefore).findFirst().orElse(giveUp);
-        if (retryAfter != null && now.plus(retryAfter).isAfter(next)) {
-            next = now.plus(retryAfter);
-        }
-        return next.isAfter(giveUp) ? giveUp : next;
-    }
-
-    /**
-     * The same job with the same video versions always gets the same id, so every retry and duplicate carries
-     * it; a new version of any video makes a new id.
-     */
-    static String webhookId(String jobId, List<Video> videos) {
-        try {
-            var digest = MessageDigest.getInstance("SHA-256");
-            digest.update(jobId.getBytes(StandardCharsets.UTF_8));
-            videos.stream().sorted(Comparator.comparing(Video::key)).forEach(video -> {
-                digest.update((byte) 0);
-                digest.update(video.key().getBytes(StandardCharsets.UTF_8));
-                digest.update((byte) 0);
-                digest.update(video.version().getBytes(StandardCharsets.UTF_8));
-            });
-            return "msg_" + HexFormat.of().formatHex(digest.digest(), 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
+        return Result.sent(job.jobId(), webhookId, state, attempts, outcome, retryByLambda && state == Delivery.State.FAILED);
     }
 }

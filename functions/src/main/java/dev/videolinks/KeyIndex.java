@@ -26,13 +26,17 @@ final class KeyIndex {
     private static final int MAX_ROUNDS = 4;
 
     /** What claiming a key for a job found: a later event recorded already, or the job it leaves, if another. */
-    record Claim(boolean stale, String leftJob, String leftETag, String leftVersionId) {
-        static final Claim STALE = new Claim(true, null, null, null);
-        static final Claim KEPT = new Claim(false, null, null, null);
+    record Claim(boolean stale, VideoVersion left) {
+        static final Claim STALE = new Claim(true, null);
+        static final Claim KEPT = new Claim(false, null);
     }
 
     /** The job a key was last given to, the version that claimed it, and whether its latest event removed it. */
-    record Entry(String jobId, boolean removed, String etag, String versionId) {}
+    record Entry(String jobId, boolean removed, String etag, String versionId) {
+        VideoVersion version(String key) {
+            return new VideoVersion(jobId, key, etag, versionId);
+        }
+    }
 
     private final DynamoDbClient dynamoDb;
     private final String table;
@@ -75,11 +79,11 @@ final class KeyIndex {
                         .returnValues(ReturnValue.ALL_OLD)
                         .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).attributes();
                 // A move that a crash interrupted: the old job has yet to let the key go.
-                return old.containsKey("moved_from") ? left(old, "moved_from", "moved_etag", "moved_vid") : Claim.KEPT;
+                return old.containsKey("moved_from") ? left(video.key(), old, "moved_from", "moved_etag", "moved_vid") : Claim.KEPT;
             } catch (ConditionalCheckFailedException refused) {
                 old = refused.item();
             }
-            if (VideoTable.isNewer(Attributes.text(old, "seq"), video.sequencer())) {
+            if (ObjectEvent.isLater(Attributes.text(old, "seq"), video.sequencer())) {
                 return Claim.STALE;
             }
             names.put("#from", "moved_from");
@@ -93,7 +97,7 @@ final class KeyIndex {
                         .updateExpression(expression)
                         .conditionExpression(condition)
                         .expressionAttributeNames(names).expressionAttributeValues(values));
-                return left(old, "points_to", "etag", "vid");
+                return left(video.key(), old, "points_to", "etag", "vid");
             } catch (ConditionalCheckFailedException raced) {
                 names.remove("#from");
                 values.remove(":from");
@@ -103,10 +107,10 @@ final class KeyIndex {
         throw new IllegalStateException("key " + video.key() + " kept changing while it was claimed");
     }
 
-    private static Claim left(Map<String, AttributeValue> item, String job, String eTag, String versionId) {
+    private static Claim left(String key, Map<String, AttributeValue> item, String job, String eTag, String versionId) {
         String vid = Attributes.text(item, versionId);
-        return new Claim(false, Attributes.text(item, job), Attributes.text(item, eTag),
-                vid == null || vid.isEmpty() ? null : vid);
+        return new Claim(false, new VideoVersion(Attributes.text(item, job), key, Attributes.text(item, eTag),
+                vid == null || vid.isEmpty() ? null : vid));
     }
 
     /** The old job let the key go: the index stops naming it. */

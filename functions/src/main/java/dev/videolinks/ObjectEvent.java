@@ -45,6 +45,11 @@ record ObjectEvent(Kind kind, String bucket, String key, String versionId, Strin
         return (raw.toUpperCase(java.util.Locale.ROOT) + "0".repeat(SEQUENCER_WIDTH)).substring(0, SEQUENCER_WIDTH);
     }
 
+    /** True when {@code recorded} is a later sequencer than {@code incoming} (both in comparable form). */
+    static boolean isLater(String recorded, String incoming) {
+        return recorded != null && incoming != null && recorded.compareTo(incoming) > 0;
+    }
+
     private static boolean isHex(int c) {
         return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
     }

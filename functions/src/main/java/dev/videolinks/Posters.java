@@ -134,7 +134,7 @@ final class Posters {
                 // Not claimed yet: once it is, the video reads the image index, which this event wrote before looking.
                 return Optional.empty();
             }
-            var set = table.setPoster(entry.get().jobId(), videoKey, entry.get().etag(), entry.get().versionId(), extension);
+            var set = table.setPoster(entry.get().version(videoKey), extension);
             switch (set) {
                 case SET -> {
                     return Optional.of(entry.get().jobId());

@@ -52,11 +52,12 @@ final class Priming {
 
     /** Primes; answers how many SDK calls were marshalled and signed and then stopped before sending. */
     static int prime(Config config) {
-        var facts = VideoFactsReader.read(ByteRanges.of(sampleMp4())).facts();
-        VideoFactsReader.read(ByteRanges.of(sampleWebm()));
-        var video = new Video("j", "u", 1, config.bucket(), config.prefix() + "u/j/clip.mp4", "etag", null, 1,
-                "binary/octet-stream", Map.of("k", "v"), ObjectEvent.sequencer("01"), FIXED, facts,
-                config.prefix() + "u/j/clip.jpg");
+        var facts = VideoFactsReader.read(ByteRanges.of(SampleVideos.mp4())).facts();
+        VideoFactsReader.read(ByteRanges.of(SampleVideos.webm()));
+        var video = Video.builder().jobId("j").userId("u").bucket(config.bucket()).key(config.prefix() + "u/j/clip.mp4")
+                .etag("etag").size(1).contentType("binary/octet-stream").metadata(Map.of("k", "v"))
+                .sequencer(ObjectEvent.sequencer("01")).recordedAt(FIXED).facts(facts)
+                .posterKey(config.prefix() + "u/j/clip.jpg").build();
         var throwaway = new AwsClients(config, DUMMY, overrides -> overrides
                 .addExecutionInterceptor(new ExecutionInterceptor() {
                     @Override
@@ -98,7 +99,7 @@ final class Priming {
                     + stopped(() -> table.job("j"))
                     + stopped(() -> table.jobs(List.of("j", "k")))
                     + stopped(() -> ledger.begin(job, "msg_priming", FIXED, FIXED.plusSeconds(75)))
-                    + stopped(() -> ledger.recordOutcome("j", new DeliveryLedger.Outcome("msg_priming", lease,
+                    + stopped(() -> ledger.outcomes().record("j", new DeliveryOutcomes.Outcome("msg_priming", lease,
                             Delivery.State.DELIVERED, 1, 200, null, null), FIXED))
                     + stopped(() -> ledger.dueJobs(FIXED, 1))
                     + stopped(() -> s3.headObject(h -> h.bucket(config.bucket()).key(video.key())))
@@ -106,7 +107,7 @@ final class Priming {
                             .range("bytes=0-" + (ByteRanges.HEAD_BYTES - 1)).ifMatch("\"etag\"")))
                     + stopped(() -> posters.siblings(video.key()))
                     + stopped(() -> posters.posterOf(video, Log.to(line -> { })))
-                    + stopped(() -> table.setPoster("j", video.key(), "etag", null, "jpg"))
+                    + stopped(() -> table.setPoster(new VideoVersion("j", video.key(), "etag", null), "jpg"))
                     + (secrets == null ? 0 : primeCloudFront(config.signing().cloudFront(), secrets, video));
         } catch (IOException e) {
             throw new UncheckedIOException("priming could not serialize its own sample", e);
@@ -134,57 +135,6 @@ final class Priming {
             // no key before a restore
         }
         return stopped(() -> secrets.getSecretValue(get -> get.secretId(cloudFront.privateKeySecret())));
-    }
-
-    /** A faststart MP4's first boxes as a muxer writes them: ftyp, then moov with mvhd and one video track. */
-    static byte[] sampleMp4() {
-        byte[] mvhd = new byte[100];
-        mvhd[15] = (byte) 0xe8; // timescale 1000
-        mvhd[14] = 0x03;
-        mvhd[18] = 0x07; // duration 2000
-        mvhd[19] = (byte) 0xd0;
-        byte[] tkhd = new byte[84];
-        tkhd[76] = 0x01; // width 320.0, height 240.0
-        tkhd[77] = 0x40;
-        tkhd[81] = (byte) 0xf0;
-        byte[] sampleDescription = concat(new byte[] {0, 0, 0, 0, 0, 0, 0, 1}, box("avc1", new byte[78]));
-        byte[] stbl = box("stbl", box("stsd", sampleDescription));
-        byte[] mdia = box("mdia", concat(box("hdlr", "\0\0\0\0\0\0\0\0vide\0\0\0\0".getBytes(StandardCharsets.ISO_8859_1)),
-                box("minf", stbl)));
-        byte[] moov = box("moov", concat(box("mvhd", mvhd), box("trak", concat(box("tkhd", tkhd), mdia))));
-        return concat(box("ftyp", "isom\0\0\0\1".getBytes(StandardCharsets.ISO_8859_1)), moov, box("mdat", new byte[0]));
-    }
-
-    /** A WebM's first elements: the EBML header, a Segment of unknown size, Info and one video track. */
-    static byte[] sampleWebm() {
-        byte[] info = element(0x1549A966, concat(element(0x2AD7B1, new byte[] {0x0f, 0x42, 0x40}),
-                element(0x4489, new byte[] {0x44, (byte) 0xfa, 0, 0})));
-        byte[] track = element(0xAE, concat(element(0x83, new byte[] {1}), element(0x86, "V_VP9".getBytes(StandardCharsets.US_ASCII)),
-                element(0xE0, concat(element(0xB0, new byte[] {0x01, 0x40}), element(0xBA, new byte[] {(byte) 0xf0})))));
-        return concat(element(0x1A45DFA3, element(0x4282, "webm".getBytes(StandardCharsets.US_ASCII))),
-                new byte[] {0x18, 0x53, (byte) 0x80, 0x67, 0x01, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff,
-                        (byte) 0xff, (byte) 0xff},
-                info, element(0x1654AE6B, track));
-    }
-
-    private static byte[] box(String type, byte[] payload) {
-        return concat(java.nio.ByteBuffer.allocate(8).putInt(8 + payload.length)
-                .put(type.getBytes(StandardCharsets.ISO_8859_1)).array(), payload);
-    }
-
-    /** An EBML element with a one-byte size (payloads under 127 bytes). */
-    private static byte[] element(int id, byte[] payload) {
-        byte[] idBytes = java.nio.ByteBuffer.allocate(4).putInt(id).array();
-        int length = (32 - Integer.numberOfLeadingZeros(id) + 7) / 8;
-        return concat(java.util.Arrays.copyOfRange(idBytes, 4 - length, 4), new byte[] {(byte) (0x80 | payload.length)}, payload);
-    }
-
-    private static byte[] concat(byte[]... parts) {
-        var out = new java.io.ByteArrayOutputStream();
-        for (byte[] part : parts) {
-            out.writeBytes(part);
-        }
-        return out.toByteArray();
     }
 
     /** 1 when the call was stopped by the interceptor, i.e. marshalled and signed but not sent; else 0. */

@@ -40,7 +40,7 @@ final class Redelivery {
                 skipped += 1;
                 continue;
             }
-            var leased = ledger.leaseDue(jobId, clock.instant(), JobDelivery.leaseUntil(deadline));
+            var leased = ledger.leaseDue(jobId, clock.instant(), DeliverySchedule.leaseUntil(deadline));
             if (leased.isEmpty()) {
                 skipped += 1;
                 continue;

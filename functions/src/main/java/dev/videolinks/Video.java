@@ -38,6 +38,11 @@ record Video(
                 VideoFacts.UNKNOWN, null);
     }
 
+    /** A video built field by field, by name: where it comes from a HeadObject answer or a table entry. */
+    static Builder builder() {
+        return new Builder();
+    }
+
     Video with(VideoFacts facts, String posterKey) {
         return new Video(jobId, userId, videoCount, bucket, key, etag, versionId, size, contentType, metadata, sequencer,
                 recordedAt, facts, posterKey);
@@ -54,7 +59,46 @@ record Video(
 
     /** The poster image as an object to sign the way the video is signed (its latest version, its stored type). */
     Optional<Video> poster() {
-        return Optional.ofNullable(posterKey).map(poster -> new Video(jobId, userId, videoCount, bucket, poster, "", null, 0,
-                Posters.imageType(poster), Map.of(), null, recordedAt));
+        return Optional.ofNullable(posterKey).map(poster -> builder().jobId(jobId).userId(userId).videoCount(videoCount)
+                .bucket(bucket).key(poster).etag("").contentType(Posters.imageType(poster)).recordedAt(recordedAt).build());
+    }
+
+    static final class Builder {
+        private String jobId;
+        private String userId;
+        private int videoCount = 1;
+        private String bucket;
+        private String key;
+        private String etag;
+        private String versionId;
+        private long size;
+        private String contentType;
+        private Map<String, String> metadata = Map.of();
+        private String sequencer;
+        private Instant recordedAt;
+        private VideoFacts facts = VideoFacts.UNKNOWN;
+        private String posterKey;
+
+        private Builder() {}
+
+        Builder jobId(String jobId) { this.jobId = jobId; return this; }
+        Builder userId(String userId) { this.userId = userId; return this; }
+        Builder videoCount(int videoCount) { this.videoCount = videoCount; return this; }
+        Builder bucket(String bucket) { this.bucket = bucket; return this; }
+        Builder key(String key) { this.key = key; return this; }
+        Builder etag(String etag) { this.etag = etag; return this; }
+        Builder versionId(String versionId) { this.versionId = versionId; return this; }
+        Builder size(long size) { this.size = size; return this; }
+        Builder contentType(String contentType) { this.contentType = contentType; return this; }
+        Builder metadata(Map<String, String> metadata) { this.metadata = metadata; return this; }
+        Builder sequencer(String sequencer) { this.sequencer = sequencer; return this; }
+        Builder recordedAt(Instant recordedAt) { this.recordedAt = recordedAt; return this; }
+        Builder facts(VideoFacts facts) { this.facts = facts; return this; }
+        Builder posterKey(String posterKey) { this.posterKey = posterKey; return this; }
+
+        Video build() {
+            return new Video(jobId, userId, videoCount, bucket, key, etag, versionId, size, contentType, metadata, sequencer,
+                    recordedAt, facts, posterKey);
+        }
     }
 }

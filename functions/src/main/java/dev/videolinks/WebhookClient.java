@@ -1,13 +1,9 @@
 package dev.videolinks;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.HttpURLConnection;
 import java.net.MalformedURLException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.URL;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,17 +15,8 @@ import java.util.List;
 /**
  * Sends one signed webhook with a few bounded retries (SPEC §3): 2xx is delivered; connection errors, timeouts,
  * 408, 425, 429 and 5xx are retried after a backoff ({@code Retry-After} honoured up to a bound); redirects and
- * other 4xx end the series; 410 says the receiver wants no more.
+ * other 4xx end the series; 410 says the receiver wants no more. Each attempt is one {@link WebhookPost}.
  *
- * <p>It posts with {@link HttpURLConnection}, which the SDK's HTTP client loads anyway, in one write, headers and
- * body together (streaming the body separately holds it back behind the headers' acknowledgement), on a
- * connection kept alive between invocations. One JDK behaviour comes with that choice, and is kept on purpose:
- * when a connection closes after the request was written and before any answer (typically a kept-alive
- * connection the receiver had just closed), the JDK sends the POST once more at once. That rescues the common
- * stale-connection case without a failed attempt, and a second copy carries the same {@code webhook-id}, which
- * receivers deduplicate on (SPEC §3). Its cost is time, and it is counted: an attempt only starts when two
- * connects and two reads of its timeouts still end before the deadline, so a series, resends included, stops
- * before its invocation's deadline, and with it before its lease ends.
  */
 final class WebhookClient {
 
@@ -47,14 +34,11 @@ final class WebhookClient {
     /** The longest {@code Retry-After} waited for inside an invocation; longer ones are left to redelivery. */
     static final Duration MAX_IN_INVOCATION_WAIT = Duration.ofSeconds(10);
     static final List<Duration> DEFAULT_BACKOFF = List.of(Duration.ofMillis(500), Duration.ofSeconds(2));
-    private static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     /** Kept free at the end of an invocation to record the outcome. */
     private static final Duration RESERVE = Duration.ofSeconds(2);
 
     private final URI url;
-    /** {@link #url} as the {@link URL} every POST opens, converted once. */
-    private final URL endpoint;
-    private final WebhookSigner signer;
+    private final WebhookPost post;
     private final Duration timeout;
     private final List<Duration> backoff;
     private final Clock clock;
@@ -63,11 +47,10 @@ final class WebhookClient {
     WebhookClient(URI url, WebhookSigner signer, Duration timeout, List<Duration> backoff, Clock clock, Sleeper sleeper) {
         this.url = url;
         try {
-            this.endpoint = url.toURL();
+            this.post = new WebhookPost(url.toURL(), signer, clock);
         } catch (MalformedURLException e) {
             throw new IllegalArgumentException("webhook URL " + target() + " is not a URL", e);
         }
-        this.signer = signer;
         this.timeout = timeout;
         this.backoff = List.copyOf(backoff);
         this.clock = clock;
@@ -92,7 +75,7 @@ final class WebhookClient {
             }
             attempts++;
             try {
-                Response response = post(webhookId, body, attemptTimeout);
+                WebhookPost.Response response = post.send(webhookId, body, attemptTimeout);
                 int status = response.status();
                 lastStatus = status;
                 lastError = null;
@@ -139,41 +122,6 @@ final class WebhookClient {
         }
     }
 
-    /** The receiver's status and {@code Retry-After}. */
-    private record Response(int status, String retryAfter) {}
-
-    /** One POST; every wait (connecting, each read) is bounded by {@code attemptTimeout}. */
-    private Response post(String webhookId, byte[] body, Duration attemptTimeout) throws IOException {
-        long timestamp = clock.instant().getEpochSecond();
-        var connection = (HttpURLConnection) endpoint.openConnection();
-        int timeoutMillis = (int) attemptTimeout.toMillis();
-        connection.setConnectTimeout(Math.min(timeoutMillis, (int) MAX_CONNECT_TIMEOUT.toMillis()));
-        connection.setReadTimeout(timeoutMillis);
-        connection.setInstanceFollowRedirects(false);
-        connection.setUseCaches(false);
-        connection.setRequestMethod("POST");
-        connection.setDoOutput(true);
-        connection.setRequestProperty("Content-Type", "application/json");
-        connection.setRequestProperty("User-Agent", "video-links");
-        connection.setRequestProperty("webhook-id", webhookId);
-        connection.setRequestProperty("webhook-timestamp", Long.toString(timestamp));
-        if (signer.signs()) {
-            connection.setRequestProperty("webhook-signature", signer.signature(webhookId, timestamp, body));
-        }
-        try (OutputStream out = connection.getOutputStream()) {
-            out.write(body);
-        }
-        int status = connection.getResponseCode();
-        String retryAfter = connection.getHeaderField("Retry-After");
-        // Read the answer to its end, so that the connection can be kept alive for the next webhook.
-        try (InputStream answer = status < 400 ? connection.getInputStream() : connection.getErrorStream()) {
-            if (answer != null) {
-                answer.transferTo(OutputStream.nullOutputStream());
-            }
-        }
-        return new Response(status, retryAfter);
-    }
-
     /**
      * The read timeout of the next attempt: at most {@code wanted}, and short enough that the attempt, with the
      * JDK's one resend (two connects and two reads), ends before the deadline with time left to record the
@@ -181,8 +129,8 @@ final class WebhookClient {
      */
     private Duration fit(Duration wanted, Instant deadline) {
         long perSend = Duration.between(clock.instant(), deadline).minus(RESERVE).toMillis() / 2;
-        Duration read = Duration.ofMillis(perSend).minus(MAX_CONNECT_TIMEOUT);
-        if (read.compareTo(MAX_CONNECT_TIMEOUT) < 0) {
+        Duration read = Duration.ofMillis(perSend).minus(WebhookPost.MAX_CONNECT_TIMEOUT);
+        if (read.compareTo(WebhookPost.MAX_CONNECT_TIMEOUT) < 0) {
             read = Duration.ofMillis(perSend / 2); // the connect timeout is then as short as the read timeout
         }
         if (read.compareTo(Duration.ofSeconds(1)) < 0) {

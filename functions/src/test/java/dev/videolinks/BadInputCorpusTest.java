@@ -218,12 +218,7 @@ class BadInputCorpusTest {
     }
 
     static Map<String, String> commonEnv(String table) {
-        var env = new HashMap<String, String>();
-        env.put("AWS_REGION", LocalS3.REGION);
-        env.put("VIDEO_BUCKET", Events.BUCKET);
-        env.put("VIDEO_TABLE", table);
-        env.put("AWS_ENDPOINT_URL_S3", aws.s3().endpoint().toString());
-        env.put("AWS_ENDPOINT_URL_DYNAMODB", aws.dynamoDb().endpoint().toString());
+        var env = aws.env(table);
         return env;
     }
 

@@ -1,7 +1,6 @@
 package dev.videolinks;
 
 import dev.videolinks.testing.WebhookReceiver;
-import dev.videolinks.testing.LocalAws;
 import dev.videolinks.testing.Events;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -16,31 +15,13 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * AWS's hard limits (issue 11): a job never outgrows DynamoDB's 400 KB item for any input SPEC allows, its videos'
  * facts and posters included (issue 15), holds at most 100 videos, and sends a bounded number of webhooks.
  */
-class JobLimitsTest {
-
-    @RegisterExtension
-    static final LocalAws aws = new LocalAws();
-
-    Pipeline pipeline;
-
-    @BeforeEach
-    void freshPipeline() throws Exception {
-        pipeline = Pipeline.start(aws);
-    }
-
-    @AfterEach
-    void close() {
-        pipeline.close();
-    }
+class JobLimitsTest extends PipelineTest {
 
     /** A key of exactly 1,024 bytes (S3's limit) in the job's folder. */
     static String longKey(String job, int n) {
@@ -127,16 +108,16 @@ class JobLimitsTest {
                     "0123456789abcdef0123456789abcdef-10000", "3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY+MTRCxf",
                     5_000_000_000L, "video/mp4; codecs=\"avc1.640028, mp4a.40.2\"", metadata,
                     ObjectEvent.sequencer("0066F2A1B3C4D5E6F7"), Instant.now(), LONGEST_FACTS, metadata.get(Posters.POSTER_KEY));
-            assertEquals(VideoTable.MAX_FACTS_BYTES, VideoTable.entrySize(video.key(), VideoTable.entry(video))
-                    - VideoTable.entrySize(video.key(), VideoTable.entry(video.with(VideoFacts.UNKNOWN, null))));
-            assertTrue(VideoTable.fits(video));
+            assertEquals(VideoEntry.MAX_FACTS_BYTES, VideoEntry.size(video.key(), VideoEntry.of(video))
+                    - VideoEntry.size(video.key(), VideoEntry.of(video.with(VideoFacts.UNKNOWN, null))));
+            assertTrue(VideoEntry.fits(video));
             assertEquals(VideoTable.Change.RECORDED, table.recordVideo(video).change());
         }
 
         int size = itemSize("j_worst");
         assertEquals(LONGEST_FACTS, table.job("j_worst").orElseThrow().videos().getFirst().facts());
         System.out.printf("worst-shaped item (100 entries of %d bytes, facts and poster included): %d bytes%n",
-                VideoTable.entrySize(longKey("j_worst", 0), VideoTable.entry(table.job("j_worst").orElseThrow().videos().getFirst())), size);
+                VideoEntry.size(longKey("j_worst", 0), VideoEntry.of(table.job("j_worst").orElseThrow().videos().getFirst())), size);
         assertTrue(size < Attributes.MAX_ITEM_BYTES, size + " bytes");
     }
 

@@ -1,7 +1,6 @@
 package dev.videolinks;
 
 import dev.videolinks.testing.TestJson;
-import dev.videolinks.testing.LocalAws;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,32 +15,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * SPEC §2: a job's owner is fixed by the first video that names one, and a key belongs to one job at a time.
  * Through the completion function and the URL API, over S3Proxy, DynamoDB Local and a real receiver.
  */
-class JobOwnershipTest {
+class JobOwnershipTest extends PipelineTest {
 
-    @RegisterExtension
-    static final LocalAws aws = new LocalAws();
     static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
-    Pipeline pipeline;
-
-    @BeforeEach
-    void freshPipeline() throws Exception {
-        pipeline = Pipeline.start(aws);
-    }
-
-    @AfterEach
-    void close() {
-        pipeline.close();
-    }
 
     static List<String> keysOf(JsonNode videos) {
         var keys = new ArrayList<String>();

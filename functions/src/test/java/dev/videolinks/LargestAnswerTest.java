@@ -1,6 +1,5 @@
 package dev.videolinks;
 
-import dev.videolinks.testing.LocalS3;
 import dev.videolinks.testing.TestContext;
 import dev.videolinks.testing.TestJson;
 import dev.videolinks.testing.LocalAws;
@@ -121,12 +120,7 @@ class LargestAnswerTest {
     }
 
     static VideoUrlHandler handler() {
-        var env = new HashMap<String, String>();
-        env.put("AWS_REGION", LocalS3.REGION);
-        env.put("VIDEO_BUCKET", Events.BUCKET);
-        env.put("VIDEO_TABLE", table);
-        env.put("AWS_ENDPOINT_URL_S3", aws.s3().endpoint().toString());
-        env.put("AWS_ENDPOINT_URL_DYNAMODB", aws.dynamoDb().endpoint().toString());
+        var env = aws.env(table);
         return Wiring.of(env, SESSION, Clock.systemUTC(), CheckedLog.into(logs)).urlHandler();
     }
 

@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -55,15 +54,11 @@ final class Pipeline implements AutoCloseable {
     }
 
     Map<String, String> env() {
-        var env = new HashMap<String, String>();
-        env.put("AWS_REGION", LocalS3.REGION);
+        var env = aws.env(table);
         env.put("VIDEO_BUCKET", bucket);
-        env.put("VIDEO_TABLE", table);
         env.put("WEBHOOK_URL", receiver.url().toString());
         env.put("WEBHOOK_SECRET", VideoCompletionHandlerTest.SECRET);
         env.put("AUTH_MODE", "JWT");
-        env.put("AWS_ENDPOINT_URL_S3", aws.s3().endpoint().toString());
-        env.put("AWS_ENDPOINT_URL_DYNAMODB", aws.dynamoDb().endpoint().toString());
         return env;
     }
 

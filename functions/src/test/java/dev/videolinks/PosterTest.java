@@ -1,6 +1,5 @@
 package dev.videolinks;
 
-import dev.videolinks.testing.LocalAws;
 import dev.videolinks.testing.LocalS3;
 import dev.videolinks.testing.TestJson;
 import dev.videolinks.testing.TestContext;
@@ -18,37 +17,19 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Posters end to end (SPEC §3): an image beside a video with its base name, or the one its metadata
  * {@code poster-key} names, signed like the video in the webhook and the API, whichever is uploaded first; an image
  * that comes later reaches the API through its own S3 event, without a second webhook.
  */
-class PosterTest {
+class PosterTest extends PipelineTest {
 
     static final String OWNER = "user_42";
     static final byte[] JPEG = Clips.bytes("poster.jpg");
     static final byte[] PNG = Clips.bytes("poster.png");
     static final byte[] CLIP = Clips.bytes("no-audio.mp4");
-
-    @RegisterExtension
-    static final LocalAws aws = new LocalAws();
-
-    Pipeline pipeline;
-
-    @BeforeEach
-    void freshPipeline() throws Exception {
-        pipeline = Pipeline.start(aws);
-    }
-
-    @AfterEach
-    void close() {
-        pipeline.close();
-    }
 
     static String folder(String job) {
         return "generated_videos/" + OWNER + "/" + job + "/";

@@ -23,7 +23,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -64,12 +63,7 @@ class StableUrlsHandlerTest {
     }
 
     Map<String, String> env() {
-        var env = new HashMap<String, String>();
-        env.put("AWS_REGION", LocalS3.REGION);
-        env.put("VIDEO_BUCKET", Events.BUCKET);
-        env.put("VIDEO_TABLE", table);
-        env.put("AWS_ENDPOINT_URL_S3", aws.s3().endpoint().toString());
-        env.put("AWS_ENDPOINT_URL_DYNAMODB", aws.dynamoDb().endpoint().toString());
+        var env = aws.env(table);
         return env;
     }
 

@@ -29,7 +29,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -80,14 +79,9 @@ class VideoCompletionHandlerTest {
     }
 
     Map<String, String> env() {
-        var env = new HashMap<String, String>();
-        env.put("AWS_REGION", LocalS3.REGION);
-        env.put("VIDEO_BUCKET", Events.BUCKET);
-        env.put("VIDEO_TABLE", table);
+        var env = aws.env(table);
         env.put("WEBHOOK_URL", receiver.url().toString());
         env.put("WEBHOOK_SECRET", SECRET + " " + OLD_SECRET);
-        env.put("AWS_ENDPOINT_URL_S3", aws.s3().endpoint().toString());
-        env.put("AWS_ENDPOINT_URL_DYNAMODB", aws.dynamoDb().endpoint().toString());
         return env;
     }
 

@@ -1,6 +1,5 @@
 package dev.videolinks;
 
-import dev.videolinks.testing.LocalAws;
 import dev.videolinks.testing.TestJson;
 import dev.videolinks.testing.RecordingBlobStore;
 import static org.junit.jupiter.api.Assertions.assertAll;
@@ -11,10 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -23,24 +19,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * function, its exact facts in the signed webhook and in the API's answer, read with the ranged GETs S3Proxy saw
  * (the API reads none: it answers from the table).
  */
-class VideoFactsPipelineTest {
+class VideoFactsPipelineTest extends PipelineTest {
 
     static final String OWNER = "user_42";
-
-    @RegisterExtension
-    static final LocalAws aws = new LocalAws();
-
-    Pipeline pipeline;
-
-    @BeforeEach
-    void freshPipeline() throws Exception {
-        pipeline = Pipeline.start(aws);
-    }
-
-    @AfterEach
-    void close() {
-        pipeline.close();
-    }
 
     static Stream<Clips.Clip> clips() {
         return Clips.ALL.stream();

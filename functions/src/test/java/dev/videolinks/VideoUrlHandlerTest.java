@@ -27,7 +27,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -76,13 +75,8 @@ class VideoUrlHandlerTest {
     }
 
     Map<String, String> env(String authMode) {
-        var env = new HashMap<String, String>();
-        env.put("AWS_REGION", LocalS3.REGION);
-        env.put("VIDEO_BUCKET", Events.BUCKET);
-        env.put("VIDEO_TABLE", table);
+        var env = aws.env(table);
         env.put("AUTH_MODE", authMode);
-        env.put("AWS_ENDPOINT_URL_S3", aws.s3().endpoint().toString());
-        env.put("AWS_ENDPOINT_URL_DYNAMODB", aws.dynamoDb().endpoint().toString());
         return env;
     }
 

@@ -1,5 +1,7 @@
 package dev.videolinks.testing;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -41,5 +43,19 @@ public final class LocalAws implements BeforeAllCallback, AfterAllCallback {
         String table = "videos-" + UUID.randomUUID();
         dynamoDb.createVideoTable(table);
         return table;
+    }
+
+    /**
+     * The environment a function needs to run against these servers, for the sample events' bucket and this
+     * table: a map the caller may add to.
+     */
+    public Map<String, String> env(String table) {
+        var env = new HashMap<String, String>();
+        env.put("AWS_REGION", LocalS3.REGION);
+        env.put("VIDEO_BUCKET", Events.BUCKET);
+        env.put("VIDEO_TABLE", table);
+        env.put("AWS_ENDPOINT_URL_S3", s3.endpoint().toString());
+        env.put("AWS_ENDPOINT_URL_DYNAMODB", dynamoDb.endpoint().toString());
+        return env;
     }
 }
