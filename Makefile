@@ -4,8 +4,8 @@
 # the tests are `./mvnw verify`.
 #
 # The package has the layout of functions/target/video-links-lambda.zip, which `./mvnw verify` checks (DeployableIT):
-# target/classes and the SDK's CloudFront signing classes (the pom's `cloudfront-signing` execution) at the
-# root, the runtime jars of the pom's `lambda-lib` execution in lib/.
+# target/classes, the SDK's CloudFront signing classes and the HTTP API event classes (the pom's
+# `cloudfront-signing` and `api-events` executions) at the root, the runtime jars of `lambda-lib` in lib/.
 #
 # The Maven wrapper by default, as for the tests; `MVN=mvn sam build` uses the Maven on the PATH instead.
 
@@ -20,4 +20,5 @@ build-VideoCompletionFunction build-VideoUrlFunction build-WebhookRedeliveryFunc
 	mkdir -p "$(ARTIFACTS_DIR)/lib"
 	cp -R functions/target/classes/. "$(ARTIFACTS_DIR)/"
 	cp -R functions/target/lambda/cloudfront-signing/. "$(ARTIFACTS_DIR)/"
+	cp -R functions/target/lambda/api-events/. "$(ARTIFACTS_DIR)/"
 	cp functions/target/lambda/lib/*.jar "$(ARTIFACTS_DIR)/lib/"

@@ -15,7 +15,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
-import software.amazon.awssdk.services.ssm.SsmClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * Builds the SDK clients, once per environment and only those a function uses (an unused S3 client is class
@@ -95,17 +95,20 @@ final class AwsClients {
         return presigner.build();
     }
 
-    /** A new SSM client, for CloudFront mode's private key: the endpoint of {@code AWS_ENDPOINT_URL_SSM} when set. */
-    SsmClient ssm() {
-        var ssm = SsmClient.builder()
+    /**
+     * A new Secrets Manager client, for CloudFront mode's private key: the endpoint of
+     * {@code AWS_ENDPOINT_URL_SECRETS_MANAGER} when set.
+     */
+    SecretsManagerClient secretsManager() {
+        var secrets = SecretsManagerClient.builder()
                 .httpClient(http)
                 .region(region)
                 .credentialsProvider(credentials)
                 .overrideConfiguration(overrides);
-        if (config.signing().cloudFront() != null && config.signing().cloudFront().ssmEndpoint() != null) {
-            ssm.endpointOverride(config.signing().cloudFront().ssmEndpoint());
+        if (config.signing().cloudFront() != null && config.signing().cloudFront().secretsManagerEndpoint() != null) {
+            secrets.endpointOverride(config.signing().cloudFront().secretsManagerEndpoint());
         }
-        return ssm.build();
+        return secrets.build();
     }
 
     /** A new DynamoDB client. */

@@ -33,7 +33,7 @@ public record Config(
     /** What every function reads. */
     public static Config fromEnv(Map<String, String> env) {
         var reader = new Reader(env);
-        Signer signer = reader.signer("URL_SIGNER");
+        Signer signer = reader.choice("URL_SIGNER", "S3", Signer.class, "S3 or CloudFront");
         Duration urlMaxTtl = reader.duration("URL_MAX_TTL", "PT12H", Duration.ofMinutes(1),
                 signer == Signer.CLOUDFRONT ? CLOUDFRONT_LIMIT : PRESIGN_LIMIT);
         return new Config(
@@ -52,22 +52,16 @@ public record Config(
     /** Who signs the URLs (SPEC §4). */
     public enum Signer { S3, CLOUDFRONT }
 
-    /**
-     * How URLs are signed: by whom, how long an environment may hand out a URL it signed before (0: never), and
-     * in CloudFront mode the distribution and its key (null in S3 mode).
-     */
+    /** How URLs are signed: by whom, how long a signed URL may be handed out again (0: never), CloudFront's parts. */
     public record Signing(Signer signer, Duration stableFor, CloudFront cloudFront) {}
 
-    /**
-     * CloudFront mode: the distribution's domain, the id of the public key CloudFront checks signatures with, and
-     * the SSM parameter (SecureString) holding its private key. The key itself is never in the environment.
-     */
-    public record CloudFront(String domain, String keyPairId, String privateKeyParameter, URI ssmEndpoint) {
+    /** CloudFront mode: the distribution, the public key's id, the secret that holds the private key (never the key). */
+    public record CloudFront(String domain, String keyPairId, String privateKeySecret, URI secretsManagerEndpoint) {
 
         private static final Pattern DOMAIN = Pattern.compile(
                 "(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+");
         private static final Pattern KEY_ID = Pattern.compile("[A-Z0-9]{1,128}");
-        private static final Pattern PARAMETER = Pattern.compile("[A-Za-z0-9_.\\-/]{1,2048}");
+        private static final Pattern SECRET = Pattern.compile("[A-Za-z0-9/_+=.@:-]{1,2048}");
 
         static CloudFront read(Reader reader) {
             return new CloudFront(
@@ -75,9 +69,9 @@ public record Config(
                             "a host name like d111111abcdef8.cloudfront.net (no scheme, no path)"),
                     reader.matching("CLOUDFRONT_KEY_PAIR_ID", KEY_ID,
                             "the id of a public key in the distribution's key group, like K2JCJMDEHXQW5F"),
-                    reader.matching("CLOUDFRONT_PRIVATE_KEY_PARAMETER", PARAMETER,
-                            "the name of the SSM parameter (SecureString) that holds the private key, like /video-links/cloudfront-key-a"),
-                    reader.httpUrl("AWS_ENDPOINT_URL_SSM"));
+                    reader.matching("CLOUDFRONT_PRIVATE_KEY_SECRET", SECRET,
+                            "the name or ARN of the Secrets Manager secret that holds the private key, like video-links/cloudfront-key-a"),
+                    reader.httpUrl("AWS_ENDPOINT_URL_SECRETS_MANAGER"));
         }
     }
 
@@ -108,7 +102,7 @@ public record Config(
 
         public static Api fromEnv(Map<String, String> env) {
             var reader = new Reader(env);
-            return new Api(reader.authMode("AUTH_MODE"), reader.optional("OWNER_CLAIM", "sub"));
+            return new Api(reader.choice("AUTH_MODE", "JWT", AuthMode.class, "JWT or IAM"), reader.optional("OWNER_CLAIM", "sub"));
         }
     }
 
@@ -177,13 +171,14 @@ public record Config(
             return secrets;
         }
 
-        Signer signer(String name) {
-            String value = optional(name, "S3");
-            return switch (value.toUpperCase(Locale.ROOT)) {
-                case "S3" -> Signer.S3;
-                case "CLOUDFRONT" -> Signer.CLOUDFRONT;
-                default -> throw invalid(name, "must be S3 or CloudFront, got '" + value + "'");
-            };
+        /** One of an enum's constants, named in any case. */
+        <E extends Enum<E>> E choice(String name, String fallback, Class<E> type, String choices) {
+            String value = optional(name, fallback);
+            try {
+                return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw invalid(name, "must be " + choices + ", got '" + value + "'");
+            }
         }
 
         String matching(String name, Pattern pattern, String meaning) {
@@ -195,15 +190,6 @@ public record Config(
                 throw invalid(name, "must be " + meaning + ", got '" + value + "'");
             }
             return value;
-        }
-
-        Api.AuthMode authMode(String name) {
-            String value = optional(name, "JWT");
-            try {
-                return Api.AuthMode.valueOf(value.toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw invalid(name, "must be JWT or IAM, got '" + value + "'");
-            }
         }
 
         private static boolean isBase64(String text) {

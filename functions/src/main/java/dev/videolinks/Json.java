@@ -4,59 +4,63 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.jr.ob.JSON;
+import com.fasterxml.jackson.jr.ob.JacksonJrExtension;
+import com.fasterxml.jackson.jr.ob.api.ExtensionContext;
+import com.fasterxml.jackson.jr.ob.api.ReaderWriterModifier;
+import com.fasterxml.jackson.jr.ob.api.ReaderWriterProvider;
+import com.fasterxml.jackson.jr.ob.api.ValueWriter;
+import com.fasterxml.jackson.jr.ob.impl.BeanPropertyIntrospector;
+import com.fasterxml.jackson.jr.ob.impl.JSONWriter;
+import com.fasterxml.jackson.jr.ob.impl.POJODefinition;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.RecordComponent;
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
- * JSON on jackson-core alone (no databind in the Lambda package): records written with snake_case fields in
- * declaration order (the webhook and API contract), instants as ISO-8601 strings, enums by name; streams left
- * open for their owner. Parsing gives plain maps, lists, strings, numbers, booleans and null.
+ * The one JSON mapper of the functions and the local stack: jackson-jr with the contract's rules
+ * (SPEC §3, §4) set once. Records are written with snake_case fields in declaration order, nulls included,
+ * instants as ISO-8601 strings, enums by name; streams are left open for their owner. Parsing gives
+ * {@code LinkedHashMap}s, lists, strings, numbers (the smallest of Integer, Long, BigInteger; Double), booleans and null.
  */
-final class Json {
+public final class Json {
 
     /** The handlers write their answer into the stream Lambda hands them: not theirs to close. */
-    private static final JsonFactory FACTORY = JsonFactory.builder()
-            .disable(com.fasterxml.jackson.core.StreamWriteFeature.AUTO_CLOSE_TARGET)
+    private static final JSON MAPPER = JSON.builder(JsonFactory.builder()
+                    .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
+                    .build())
+            .enable(JSON.Feature.WRITE_NULL_PROPERTIES,
+                    JSON.Feature.WRITE_RECORD_FIELDS_IN_DECLARATION_ORDER)
+            // Events and answers read as "the last one wins"; request bodies go through STRICT below instead.
+            .disable(JSON.Feature.FAIL_ON_DUPLICATE_MAP_KEYS)
+            // Objects read as plain LinkedHashMaps, not jackson-jr's lazily built maps.
+            .disable(JSON.Feature.USE_DEFERRED_MAPS)
+            .register(new ContractRules())
             .build();
 
-    /** Request bodies: a field named twice in one object is refused, not "the last one wins". */
+    /** Request bodies: a field named twice in one object is refused, naming the field. */
     private static final JsonFactory STRICT = JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
 
-    private static final Map<Class<?>, Property[]> PROPERTIES = new ConcurrentHashMap<>();
-
-    private record Property(String name, Method accessor) {}
-
     private Json() {}
 
     /** Malformed JSON: the input could not be read as one JSON value. */
-    static class MalformedJsonException extends IOException {
+    public static class MalformedJsonException extends IOException {
         MalformedJsonException(String message, Throwable cause) {
             super(message, cause);
         }
     }
 
     /** An object that names the same field twice. */
-    static final class DuplicateFieldException extends MalformedJsonException {
+    public static final class DuplicateFieldException extends MalformedJsonException {
         private final String field;
 
         DuplicateFieldException(String field, Throwable cause) {
@@ -64,13 +68,13 @@ final class Json {
             this.field = field;
         }
 
-        String field() {
+        public String field() {
             return field;
         }
     }
 
     /** Something other than whitespace after the JSON value. */
-    static final class TrailingDataException extends MalformedJsonException {
+    public static final class TrailingDataException extends MalformedJsonException {
         TrailingDataException(Throwable cause) {
             super("data after the JSON value", cause);
         }
@@ -80,7 +84,7 @@ final class Json {
      * A request body: exactly one JSON value with nothing but whitespace after it, and no object naming a field
      * twice. Gives what {@link #parse(byte[])} gives.
      */
-    static Object parseStrict(String json) throws MalformedJsonException {
+    public static Object parseStrict(String json) throws MalformedJsonException {
         try (JsonParser parser = STRICT.createParser(json)) {
             Object value;
             try {
@@ -96,7 +100,7 @@ final class Json {
                 if (parser.nextToken() != null) {
                     throw new TrailingDataException(null);
                 }
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            } catch (JsonProcessingException e) {
                 throw new TrailingDataException(e);
             }
             return value;
@@ -107,145 +111,87 @@ final class Json {
         }
     }
 
-    /**
-     * The first JSON value of the input (what follows it is not read): a {@code LinkedHashMap<String, Object>},
-     * {@code List<Object>}, String, Long (or BigInteger), Double, Boolean or null; null too for empty input.
-     */
-    static Object parse(byte[] json) throws IOException {
-        try (JsonParser parser = FACTORY.createParser(json)) {
+    /** The first JSON value of the input (what follows it is not read); null for empty input. */
+    public static Object parse(byte[] json) throws IOException {
+        try (JsonParser parser = MAPPER.createParser(json)) {
             return parse(parser);
         }
     }
 
-    static Object parse(InputStream json) throws IOException {
-        try (JsonParser parser = FACTORY.createParser(json)) {
+    public static Object parse(InputStream json) throws IOException {
+        try (JsonParser parser = MAPPER.createParser(json)) {
+            return parse(parser);
+        }
+    }
+
+    public static Object parse(String json) throws IOException {
+        try (JsonParser parser = MAPPER.createParser(json)) {
             return parse(parser);
         }
     }
 
     private static Object parse(JsonParser parser) throws IOException {
         try {
-            JsonToken token = parser.nextToken();
-            return token == null ? null : value(parser, token);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return parser.nextToken() == null ? null : MAPPER.anyFrom(parser);
+        } catch (JsonProcessingException e) {
             throw new MalformedJsonException(e.getOriginalMessage(), e);
         }
-    }
-
-    private static Object value(JsonParser parser, JsonToken token) throws IOException {
-        return switch (token) {
-            case START_OBJECT -> {
-                var map = new LinkedHashMap<String, Object>();
-                for (JsonToken next = parser.nextToken(); next != JsonToken.END_OBJECT; next = parser.nextToken()) {
-                    String name = parser.currentName();
-                    map.put(name, value(parser, parser.nextToken()));
-                }
-                yield map;
-            }
-            case START_ARRAY -> {
-                var list = new ArrayList<Object>();
-                for (JsonToken next = parser.nextToken(); next != JsonToken.END_ARRAY; next = parser.nextToken()) {
-                    list.add(value(parser, next));
-                }
-                yield list;
-            }
-            case VALUE_STRING -> parser.getText();
-            case VALUE_NUMBER_INT -> parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER
-                    ? parser.getBigIntegerValue() : (Object) parser.getLongValue();
-            case VALUE_NUMBER_FLOAT -> parser.getDoubleValue();
-            case VALUE_TRUE -> Boolean.TRUE;
-            case VALUE_FALSE -> Boolean.FALSE;
-            case VALUE_NULL -> null;
-            default -> throw new MalformedJsonException("unexpected token " + token, null);
-        };
     }
 
     /**
      * The value as UTF-8 text: characters outside the BMP stay as they are (written through a String, as the
      * webhook body always was), not escaped as {@link #write(OutputStream, Object)} does.
      */
-    static byte[] write(Object value) {
+    public static byte[] write(Object value) {
         return writeString(value).getBytes(StandardCharsets.UTF_8);
     }
 
-    static String writeString(Object value) {
-        var out = new StringWriter();
-        try (JsonGenerator generator = FACTORY.createGenerator(out)) {
-            write(generator, value);
+    public static String writeString(Object value) {
+        try {
+            return MAPPER.asString(value);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write JSON to memory", e);
         }
-        return out.toString();
     }
 
     /** Writes the value to the stream and flushes it; the stream stays open. */
-    static void write(OutputStream out, Object value) throws IOException {
-        try (JsonGenerator generator = FACTORY.createGenerator(out)) {
-            write(generator, value);
+    public static void write(OutputStream out, Object value) throws IOException {
+        MAPPER.write(value, out);
+    }
+
+    /** The contract's rules jackson-jr does not have as features: snake_case names, instants and enums as text. */
+    private static final class ContractRules extends JacksonJrExtension {
+        @Override
+        protected void register(ExtensionContext context) {
+            context.insertModifier(new ReaderWriterModifier() {
+                @Override
+                public POJODefinition pojoDefinitionForSerialization(JSONWriter writer, Class<?> type) {
+                    POJODefinition definition = BeanPropertyIntrospector.instance().pojoDefinitionForSerialization(writer, type);
+                    return definition.withProperties(definition.getProperties().stream()
+                            .map(p -> new POJODefinition.Prop(snakeCase(p.name), p.name, p.field, p.setter, p.getter,
+                                    p.isGetter, p.aliases()))
+                            .toList());
+                }
+
+                @Override
+                public ValueWriter overrideStandardValueWriter(JSONWriter writer, Class<?> type, int typeId) {
+                    return Enum.class.isAssignableFrom(type) ? new AsText(type, value -> ((Enum<?>) value).name()) : null;
+                }
+            });
+            context.insertProvider(new ReaderWriterProvider() {
+                @Override
+                public ValueWriter findValueWriter(JSONWriter writer, Class<?> type) {
+                    return type == Instant.class ? new AsText(type, Object::toString) : null;
+                }
+            });
         }
     }
 
-    private static void write(JsonGenerator out, Object value) throws IOException {
-        switch (value) {
-            case null -> out.writeNull();
-            case String text -> out.writeString(text);
-            case Boolean bool -> out.writeBoolean(bool);
-            case Integer number -> out.writeNumber(number);
-            case Long number -> out.writeNumber(number);
-            case Short number -> out.writeNumber(number);
-            case Byte number -> out.writeNumber(number.intValue());
-            case Double number -> out.writeNumber(number);
-            case Float number -> out.writeNumber(number);
-            case BigInteger number -> out.writeNumber(number);
-            case BigDecimal number -> out.writeNumber(number);
-            case Instant instant -> out.writeString(instant.toString());
-            case Enum<?> constant -> out.writeString(constant.name());
-            case Optional<?> optional -> write(out, optional.orElse(null));
-            case Map<?, ?> map -> {
-                out.writeStartObject();
-                for (var entry : map.entrySet()) {
-                    out.writeFieldName(String.valueOf(entry.getKey()));
-                    write(out, entry.getValue());
-                }
-                out.writeEndObject();
-            }
-            case Iterable<?> items -> {
-                out.writeStartArray();
-                for (Object item : items) {
-                    write(out, item);
-                }
-                out.writeEndArray();
-            }
-            case Object[] items -> write(out, List.of(items));
-            case Record record -> {
-                out.writeStartObject();
-                for (Property property : PROPERTIES.computeIfAbsent(record.getClass(), Json::properties)) {
-                    out.writeFieldName(property.name());
-                    write(out, get(property, record));
-                }
-                out.writeEndObject();
-            }
-            default -> out.writeString(value.toString());
+    private record AsText(Class<?> valueType, Function<Object, String> text) implements ValueWriter {
+        @Override
+        public void writeValue(JSONWriter context, JsonGenerator out, Object value) throws IOException {
+            out.writeString(text.apply(value));
         }
-    }
-
-    private static Object get(Property property, Record record) {
-        try {
-            return property.accessor().invoke(record);
-        } catch (IllegalAccessException | InvocationTargetException e) {
-            throw new IllegalStateException("cannot read " + property.name() + " of " + record.getClass().getName(), e);
-        }
-    }
-
-    private static Property[] properties(Class<?> type) {
-        RecordComponent[] components = type.getRecordComponents();
-        var properties = new Property[components.length];
-        for (int i = 0; i < components.length; i++) {
-            Method accessor = components[i].getAccessor();
-            accessor.setAccessible(true);
-            properties[i] = new Property(snakeCase(components[i].getName()), accessor);
-        }
-        return properties;
     }
 
     /** Jackson's {@code PropertyNamingStrategies.SNAKE_CASE}, exactly: fileUrlExpiresAt to file_url_expires_at. */

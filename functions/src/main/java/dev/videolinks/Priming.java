@@ -18,7 +18,7 @@ import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.retry.RetryPolicy;
-import software.amazon.awssdk.services.ssm.SsmClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * Work done once before SnapStart takes its snapshot (from the handlers' {@code beforeCheckpoint}), so that
@@ -74,7 +74,7 @@ final class Priming {
         var s3 = throwaway.s3();
         var dynamoDb = throwaway.dynamoDb();
         var presigner = throwaway.presigner();
-        var ssm = config.signing().signer() == Config.Signer.CLOUDFRONT ? throwaway.ssm() : null;
+        var secrets = config.signing().signer() == Config.Signer.CLOUDFRONT ? throwaway.secretsManager() : null;
         try {
             var signer = new StableUrls(new UrlSigner(presigner, DUMMY), Duration.ofMinutes(15), Config.PRESIGN_LIMIT,
                     Clock.fixed(FIXED, ZoneOffset.UTC));
@@ -108,24 +108,24 @@ final class Priming {
                     + stopped(() -> posters.siblings(video.key()))
                     + stopped(() -> posters.posterOf(video, Log.to(line -> { })))
                     + stopped(() -> table.setPoster(new VideoVersion("j", video.key(), "etag", null), "jpg"))
-                    + (ssm == null ? 0 : primeCloudFront(config.signing().cloudFront(), ssm, video));
+                    + (secrets == null ? 0 : primeCloudFront(config.signing().cloudFront(), secrets, video));
         } catch (IOException e) {
             throw new UncheckedIOException("priming could not serialize its own sample", e);
         } finally {
             s3.close();
             dynamoDb.close();
             presigner.close();
-            if (ssm != null) {
-                ssm.close();
+            if (secrets != null) {
+                secrets.close();
             }
         }
     }
 
     /**
-     * The read of the key's parameter, stopped before it is sent, and a CloudFront URL built up to the point where
+     * The read of the key's secret, stopped before it is sent, and a CloudFront URL built up to the point where
      * it needs the key: the key supplier stops it there. Answers 1 when the read was stopped.
      */
-    private static int primeCloudFront(Config.CloudFront cloudFront, SsmClient ssm, Video video) {
+    private static int primeCloudFront(Config.CloudFront cloudFront, SecretsManagerClient secrets, Video video) {
         var signer = new CloudFrontUrlSigner(cloudFront.domain(), cloudFront.keyPairId(), () -> {
             throw new Stop();
         }, Clock.fixed(FIXED, ZoneOffset.UTC));
@@ -134,7 +134,7 @@ final class Priming {
         } catch (Stop expected) {
             // no key before a restore
         }
-        return stopped(() -> ssm.getParameter(get -> get.name(cloudFront.privateKeyParameter()).withDecryption(true)));
+        return stopped(() -> secrets.getSecretValue(get -> get.secretId(cloudFront.privateKeySecret())));
     }
 
     /** 1 when the call was stopped by the interceptor, i.e. marshalled and signed but not sent; else 0. */

@@ -76,10 +76,10 @@ record UrlRequest(List<String> jobIds, Duration ttl, UrlSigner.Disposition dispo
         if (value == null) {
             return config.urlTtl();
         }
-        if (!(value instanceof Long seconds)) {
+        if (!(value instanceof Integer || value instanceof Long)) {
             throw ApiError.badRequest("expires_in must be a whole number of seconds");
         }
-        return boundedTtl(seconds, config);
+        return boundedTtl(((Number) value).longValue(), config);
     }
 
     private static Duration boundedTtl(long seconds, Config config) {

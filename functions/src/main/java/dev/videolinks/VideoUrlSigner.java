@@ -24,7 +24,7 @@ interface VideoUrlSigner {
                     Config.PRESIGN_LIMIT, clock);
             case CLOUDFRONT -> {
                 Config.CloudFront cloudFront = signing.cloudFront();
-                var key = new CloudFrontPrivateKey(clients.ssm(), cloudFront.privateKeyParameter());
+                var key = new CloudFrontPrivateKey(clients.secretsManager(), cloudFront.privateKeySecret());
                 // CloudFront sets no longest lifetime: URL_MAX_TTL's ceiling plus the window never cuts the window.
                 yield new StableUrls(new CloudFrontUrlSigner(cloudFront.domain(), cloudFront.keyPairId(), key::get, clock),
                         signing.stableFor(), Config.CLOUDFRONT_LIMIT.plus(signing.stableFor()), clock);

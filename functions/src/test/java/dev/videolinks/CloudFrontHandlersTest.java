@@ -20,6 +20,7 @@ import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The three functions with {@code URL_SIGNER=CloudFront}, over S3Proxy, DynamoDB Local, {@link LocalSsm} and a
+ * The three functions with {@code URL_SIGNER=CloudFront}, over S3Proxy, DynamoDB Local, {@link LocalSecretsManager} and a
  * webhook receiver. No distribution runs here: each URL is checked as CloudFront checks it (signature, policy,
  * expiry) with the public key, see {@link SignedCloudFrontUrl}.
  */
@@ -39,7 +40,7 @@ class CloudFrontHandlersTest {
 
     static final String DOMAIN = "d111111abcdef8.cloudfront.net";
     static final String KEY_ID = "K2JCJMDEHXQW5F";
-    static final String PARAMETER = "/video-links/cloudfront-key-a";
+    static final String SECRET = "video-links/cloudfront-key-a";
     static final String JOB = VideoCompletionHandlerTest.JOB;
     static final String KEY = VideoCompletionHandlerTest.KEY;
     static final KeyPair RSA = TestKeyPairs.rsa();
@@ -48,14 +49,14 @@ class CloudFrontHandlersTest {
     static final LocalAws aws = new LocalAws();
 
     String table;
-    LocalSsm ssm;
+    LocalSecretsManager secrets;
     WebhookReceiver receiver;
     final List<String> logs = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
         table = aws.freshTable();
-        ssm = LocalSsm.start().putSecureString(PARAMETER, TestKeyPairs.pkcs8Pem(RSA.getPrivate()));
+        secrets = LocalSecretsManager.start().putSecretString(SECRET, TestKeyPairs.pkcs8Pem(RSA.getPrivate()));
         receiver = WebhookReceiver.start();
         aws.s3().put(Events.BUCKET, KEY, VideoCompletionHandlerTest.VIDEO, "video/mp4", Map.of("processing-time", "12.5"));
     }
@@ -63,7 +64,7 @@ class CloudFrontHandlersTest {
     @AfterEach
     void stop() {
         receiver.close();
-        ssm.close();
+        secrets.close();
     }
 
     Map<String, String> env() {
@@ -77,10 +78,10 @@ class CloudFrontHandlersTest {
         env.put("URL_SIGNER", "CloudFront");
         env.put("CLOUDFRONT_DOMAIN", DOMAIN);
         env.put("CLOUDFRONT_KEY_PAIR_ID", KEY_ID);
-        env.put("CLOUDFRONT_PRIVATE_KEY_PARAMETER", PARAMETER);
+        env.put("CLOUDFRONT_PRIVATE_KEY_SECRET", SECRET);
         env.put("AWS_ENDPOINT_URL_S3", aws.s3().endpoint().toString());
         env.put("AWS_ENDPOINT_URL_DYNAMODB", aws.dynamoDb().endpoint().toString());
-        env.put("AWS_ENDPOINT_URL_SSM", ssm.endpoint().toString());
+        env.put("AWS_ENDPOINT_URL_SECRETS_MANAGER", secrets.endpoint().toString());
         return env;
     }
 
@@ -107,6 +108,7 @@ class CloudFrontHandlersTest {
         Instant before = Instant.now();
 
         complete();
+        Instant after = Instant.now();
 
         JsonNode video = receiver.requests().getFirst().json().at("/data/videos/0");
         var url = URI.create(video.get("file_url").asText());
@@ -117,10 +119,11 @@ class CloudFrontHandlersTest {
         assertEquals(KEY_ID, signed.keyPairId());
         Instant expiresAt = Instant.parse(video.get("file_url_expires_at").asText());
         assertEquals(signed.expiresAt(), expiresAt);
-        Duration lifetime = Duration.between(before, expiresAt);
-        assertTrue(lifetime.compareTo(Duration.ofMinutes(74)) > 0 && lifetime.compareTo(Duration.ofMinutes(75)) <= 0,
-                "URL_TTL 1 h + w 15 min: " + lifetime);
-        assertEquals(1, ssm.requests().size());
+        // Signed between before and after, for URL_TTL 1 h + w 15 min, in whole seconds as CloudFront's policy has it.
+        Duration lifetime = Duration.ofMinutes(75);
+        assertTrue(!expiresAt.isBefore(before.plus(lifetime).truncatedTo(ChronoUnit.SECONDS))
+                && !expiresAt.isAfter(after.plus(lifetime)), "URL_TTL 1 h + w 15 min: " + before + " .. " + expiresAt + " .. " + after);
+        assertEquals(1, secrets.requests().size());
     }
 
     @Test
@@ -164,16 +167,16 @@ class CloudFrontHandlersTest {
     @Test
     void privateKey_readAtTheFirstRequestAfterInitAndPriming_neverBefore() throws Exception {
         complete();
-        ssm.putSecureString(PARAMETER, TestKeyPairs.pkcs8Pem(RSA.getPrivate()));
-        int before = ssm.requests().size();
+        secrets.putSecretString(SECRET, TestKeyPairs.pkcs8Pem(RSA.getPrivate()));
+        int before = secrets.requests().size();
         var handler = Wiring.of(env(), LocalS3.CREDENTIALS, Clock.systemUTC(), CheckedLog.into(logs)).urlHandler();
         handler.beforeCheckpoint(null);
-        assertEquals(before, ssm.requests().size(), "read during init or priming");
+        assertEquals(before, secrets.requests().size(), "read during init or priming");
 
         video(get(handler, Map.of()));
         video(get(handler, Map.of("disposition", "attachment")));
 
-        assertEquals(before + 1, ssm.requests().size());
+        assertEquals(before + 1, secrets.requests().size());
     }
 
     @Test

@@ -12,7 +12,7 @@ class CloudFrontPrimingTest {
     static Map<String, String> env() {
         var env = new HashMap<>(Map.of("AWS_REGION", "eu-north-1", "VIDEO_BUCKET", "videos", "VIDEO_TABLE", "table",
                 "URL_SIGNER", "CloudFront", "CLOUDFRONT_DOMAIN", "d111111abcdef8.cloudfront.net",
-                "CLOUDFRONT_KEY_PAIR_ID", "K2JCJMDEHXQW5F", "CLOUDFRONT_PRIVATE_KEY_PARAMETER", "/video-links/cloudfront-key-a"));
+                "CLOUDFRONT_KEY_PAIR_ID", "K2JCJMDEHXQW5F", "CLOUDFRONT_PRIVATE_KEY_SECRET", "video-links/cloudfront-key-a"));
         return env;
     }
 
@@ -23,15 +23,15 @@ class CloudFrontPrimingTest {
     }
 
     @Test
-    void prime_localSsm_getsNoRequest() throws Exception {
-        try (var ssm = LocalSsm.start()) {
+    void prime_localSecretsManager_getsNoRequest() throws Exception {
+        try (var secrets = LocalSecretsManager.start()) {
             var env = env();
-            env.put("AWS_ENDPOINT_URL_SSM", ssm.endpoint().toString());
+            env.put("AWS_ENDPOINT_URL_SECRETS_MANAGER", secrets.endpoint().toString());
 
             int stopped = Priming.prime(Config.fromEnv(env));
 
             assertEquals(PrimingTest.CALLS + 1, stopped);
-            assertEquals(0, ssm.requests().size());
+            assertEquals(0, secrets.requests().size());
         }
     }
 }

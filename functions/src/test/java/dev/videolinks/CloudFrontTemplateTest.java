@@ -24,8 +24,9 @@ import org.junit.jupiter.api.Test;
 class CloudFrontTemplateTest {
 
     static final String REGION = "eu-north-1";
-    static final String PARAMETER = "/video-links/cloudfront-key-a";
-    static final String PARAMETER_ARN = "arn:aws:ssm:" + REGION + ":local:parameter" + PARAMETER;
+    static final String SECRET = "video-links/cloudfront-key-a";
+    /** Any version of the secret: its ARN ends in six random characters after the name. */
+    static final String SECRET_ARN = "arn:aws:secretsmanager:" + REGION + ":local:secret:" + SECRET + "-??????";
     static final String KMS_KEY = "arn:aws:kms:" + REGION + ":123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
     static final String PEM_A = "-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAa\n-----END PUBLIC KEY-----\n";
     static final String PEM_B = "-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAb\n-----END PUBLIC KEY-----\n";
@@ -39,7 +40,7 @@ class CloudFrontTemplateTest {
 
     static Map<String, String> cloudFront(String... more) {
         var parameters = new HashMap<>(Map.of("UrlSigning", "CloudFront", "CloudFrontPublicKeyA", PEM_A,
-                "CloudFrontPrivateKeyParameter", PARAMETER));
+                "CloudFrontPrivateKeySecret", SECRET));
         for (int i = 0; i < more.length; i += 2) {
             parameters.put(more[i], more[i + 1]);
         }
@@ -102,26 +103,26 @@ class CloudFrontTemplateTest {
         FUNCTIONS.forEach(f -> {
             var env = deployed.environment(f);
             assertEquals("S3", env.get("URL_SIGNER"));
-            assertEquals("", env.get("CLOUDFRONT_DOMAIN") + env.get("CLOUDFRONT_KEY_PAIR_ID") + env.get("CLOUDFRONT_PRIVATE_KEY_PARAMETER"));
+            assertEquals("", env.get("CLOUDFRONT_DOMAIN") + env.get("CLOUDFRONT_KEY_PAIR_ID") + env.get("CLOUDFRONT_PRIVATE_KEY_SECRET"));
         });
     }
 
     @Test
-    void cloudFrontMode_eachSigningFunctionMayReadOnlyItsKeyParameter() {
+    void cloudFrontMode_eachSigningFunctionMayReadOnlyItsKeySecret() {
         var deployed = deployed(cloudFront());
 
         for (String function : FUNCTIONS) {
-            var ssm = statements(deployed, function).stream().filter(s -> !actions(List.of(s), "ssm").isEmpty()).toList();
-            assertEquals(1, ssm.size(), function);
-            assertEquals(List.of("ssm:GetParameter"), list(ssm.getFirst().get("Action")), function);
-            assertEquals(List.of(PARAMETER_ARN), list(ssm.getFirst().get("Resource")), function);
-            assertEquals(List.of(), actions(statements(deployed, function), "kms"), function + ": aws/ssm needs no KMS grant");
+            var secrets = statements(deployed, function).stream().filter(s -> !actions(List.of(s), "secretsmanager").isEmpty()).toList();
+            assertEquals(1, secrets.size(), function);
+            assertEquals(List.of("secretsmanager:GetSecretValue"), list(secrets.getFirst().get("Action")), function);
+            assertEquals(List.of(SECRET_ARN), list(secrets.getFirst().get("Resource")), function);
+            assertEquals(List.of(), actions(statements(deployed, function), "kms"), function + ": aws/secretsmanager needs no KMS grant");
         }
     }
 
-    /** With a key of its own, Decrypt only through SSM, and only for this parameter (SSM's encryption context). */
+    /** With a key of its own, Decrypt only through Secrets Manager, and only for this secret (its encryption context). */
     @Test
-    void cloudFrontModeWithKmsKey_decryptOnlyThroughSsmForThisParameter() {
+    void cloudFrontModeWithKmsKey_decryptOnlyThroughSecretsManagerForThisSecret() {
         var deployed = deployed(cloudFront("CloudFrontPrivateKeyKmsKeyArn", KMS_KEY));
 
         for (String function : FUNCTIONS) {
@@ -129,8 +130,8 @@ class CloudFrontTemplateTest {
             assertEquals(1, kms.size(), function);
             assertEquals(List.of("kms:Decrypt"), list(kms.getFirst().get("Action")), function);
             assertEquals(List.of(KMS_KEY), list(kms.getFirst().get("Resource")), function);
-            assertEquals(Map.of("StringEquals", Map.of("kms:ViaService", "ssm." + REGION + ".amazonaws.com",
-                    "kms:EncryptionContext:PARAMETER_ARN", PARAMETER_ARN)), kms.getFirst().get("Condition"), function);
+            assertEquals(Map.of("StringEquals", Map.of("kms:ViaService", "secretsmanager." + REGION + ".amazonaws.com"),
+                    "StringLike", Map.of("kms:EncryptionContext:SecretARN", SECRET_ARN)), kms.getFirst().get("Condition"), function);
         }
     }
 
@@ -233,7 +234,7 @@ class CloudFrontTemplateTest {
             var env = rotating.environment(function);
             assertEquals("CloudFrontKeyB", env.get("CLOUDFRONT_KEY_PAIR_ID"), function);
             assertEquals("CloudFront", env.get("URL_SIGNER"), function);
-            assertEquals(PARAMETER, env.get("CLOUDFRONT_PRIVATE_KEY_PARAMETER"), function);
+            assertEquals(SECRET, env.get("CLOUDFRONT_PRIVATE_KEY_SECRET"), function);
             assertEquals("arn:aws:local:" + REGION + ":local:VideoDistribution/DomainName", env.get("CLOUDFRONT_DOMAIN"), function);
         }
     }
@@ -248,7 +249,7 @@ class CloudFrontTemplateTest {
         record Case(Map<String, String> parameters, boolean accepted) {}
         var cases = List.of(
                 new Case(cloudFront(), true),
-                new Case(cloudFront("CloudFrontPrivateKeyParameter", ""), false),
+                new Case(cloudFront("CloudFrontPrivateKeySecret", ""), false),
                 new Case(cloudFront("CloudFrontSigningKey", "B"), false),
                 new Case(cloudFront("CloudFrontPublicKeyB", PEM_B, "CloudFrontSigningKey", "B"), true),
                 new Case(cloudFront("CloudFrontPublicKeyA", "", "CloudFrontPublicKeyB", PEM_B, "CloudFrontSigningKey", "B"), true));
@@ -262,14 +263,22 @@ class CloudFrontTemplateTest {
     }
 
     @Test
-    void privateKeyParameter_templatePatternAcceptsOnlyNamesTheCodeAccepts() {
+    void privateKeySecret_templatePatternAcceptsOnlyNamesTheCodeAccepts() {
         var pattern = Pattern.compile(String.valueOf(((Map<?, ?>) template.section("Parameters")
-                .get("CloudFrontPrivateKeyParameter")).get("AllowedPattern")));
+                .get("CloudFrontPrivateKeySecret")).get("AllowedPattern")));
 
-        assertTrue(pattern.matcher(PARAMETER).matches());
+        assertTrue(pattern.matcher(SECRET).matches());
         assertTrue(pattern.matcher("").matches(), "empty in S3 mode");
-        assertFalse(pattern.matcher("video-links/key").matches(), "the policy's ARN is built as parameter${name}");
-        assertFalse(pattern.matcher("/video links/key").matches());
+        assertTrue(pattern.matcher("prod/video_links+key=a.b@c").matches(), "every character a secret's name may hold");
+        assertFalse(pattern.matcher("arn:aws:secretsmanager:" + REGION + ":123456789012:secret:" + SECRET + "-AbCdEf").matches(),
+                "the policy's ARN is built from the name");
+        assertFalse(pattern.matcher("video links/key").matches());
+        var env = new HashMap<>(Map.of("AWS_REGION", REGION, "VIDEO_BUCKET", "b", "VIDEO_TABLE", "t", "URL_SIGNER", "CloudFront",
+                "CLOUDFRONT_DOMAIN", "d111111abcdef8.cloudfront.net", "CLOUDFRONT_KEY_PAIR_ID", "K2JCJMDEHXQW5F"));
+        for (String name : List.of(SECRET, "prod/video_links+key=a.b@c")) {
+            env.put("CLOUDFRONT_PRIVATE_KEY_SECRET", name);
+            assertEquals(name, Config.fromEnv(env).signing().cloudFront().privateKeySecret());
+        }
     }
 
     /** Like TemplateTest's check, for CloudFront mode: every variable the handlers read there is set by the template. */
@@ -288,7 +297,7 @@ class CloudFrontTemplateTest {
             env.putAll(Map.of("AWS_REGION", REGION, "VIDEO_BUCKET", "video-links-videos-local", "VIDEO_TABLE", "t",
                     "WEBHOOK_URL", "http://localhost:3000/api/webhooks/video-completion", "URL_SIGNER", "CloudFront",
                     "CLOUDFRONT_DOMAIN", "d111111abcdef8.cloudfront.net", "CLOUDFRONT_KEY_PAIR_ID", "K2JCJMDEHXQW5F",
-                    "CLOUDFRONT_PRIVATE_KEY_PARAMETER", PARAMETER));
+                    "CLOUDFRONT_PRIVATE_KEY_SECRET", SECRET));
 
             TemplateTest.construct(TemplateTest.handlerClass(String.valueOf(template.resourceProperties(function).get("Handler"))), env);
 
@@ -296,10 +305,10 @@ class CloudFrontTemplateTest {
             unset.removeAll(templateTest.declaredVariables(function));
             unset.removeAll(TemplateTest.SET_BY_LAMBDA);
             unset.removeAll(TemplateTest.LOCAL_ONLY);
-            unset.remove("AWS_ENDPOINT_URL_SSM");
+            unset.remove("AWS_ENDPOINT_URL_SECRETS_MANAGER");
             assertEquals(Set.of(), unset, function);
             assertTrue(reads.containsAll(Set.of("URL_SIGNER", "URL_STABLE_FOR", "CLOUDFRONT_DOMAIN", "CLOUDFRONT_KEY_PAIR_ID",
-                    "CLOUDFRONT_PRIVATE_KEY_PARAMETER")), function + " reads " + reads);
+                    "CLOUDFRONT_PRIVATE_KEY_SECRET")), function + " reads " + reads);
         }
     }
 }

@@ -190,7 +190,7 @@ class LargestAnswerTest {
         long largestSent = 0;
         while (!pending.isEmpty()) {
             APIGatewayV2HTTPEvent event = Events.api("api-batch.json");
-            event.setBody(TestJson.MAPPER.writeValueAsString(Map.of("job_ids", pending, "expires_in", 43200)));
+            event.setBody(Json.writeString(Map.of("job_ids", pending, "expires_in", 43200)));
 
             var response = handler.handleRequest(event, TestContext.of("req-page-" + pages));
 

@@ -17,7 +17,7 @@ class UrlSigningConfigTest {
     static Map<String, String> cloudFront() {
         var env = ConfigTest.minimal();
         env.putAll(Map.of("URL_SIGNER", "CloudFront", "CLOUDFRONT_DOMAIN", "d111111abcdef8.cloudfront.net",
-                "CLOUDFRONT_KEY_PAIR_ID", "K2JCJMDEHXQW5F", "CLOUDFRONT_PRIVATE_KEY_PARAMETER", "/video-links/cloudfront-key-a"));
+                "CLOUDFRONT_KEY_PAIR_ID", "K2JCJMDEHXQW5F", "CLOUDFRONT_PRIVATE_KEY_SECRET", "video-links/cloudfront-key-a"));
         return env;
     }
 
@@ -46,13 +46,13 @@ class UrlSigningConfigTest {
         env.put("URL_STABLE_FOR", "PT5M");
         env.put("URL_MAX_TTL", "P30D");
         env.put("URL_TTL", "P7D");
-        env.put("AWS_ENDPOINT_URL_SSM", "http://127.0.0.1:4583");
+        env.put("AWS_ENDPOINT_URL_SECRETS_MANAGER", "http://127.0.0.1:4583");
 
         var config = Config.fromEnv(env);
 
         assertEquals(Config.Signer.CLOUDFRONT, config.signing().signer());
         assertEquals(Duration.ofMinutes(5), config.signing().stableFor());
-        assertEquals(new Config.CloudFront("d111111abcdef8.cloudfront.net", "K2JCJMDEHXQW5F", "/video-links/cloudfront-key-a",
+        assertEquals(new Config.CloudFront("d111111abcdef8.cloudfront.net", "K2JCJMDEHXQW5F", "video-links/cloudfront-key-a",
                 URI.create("http://127.0.0.1:4583")), config.signing().cloudFront());
         assertEquals(Duration.ofDays(30), config.urlMaxTtl());
         assertEquals(Duration.ofDays(7), config.urlTtl());
@@ -70,9 +70,9 @@ class UrlSigningConfigTest {
         assertTrue(failure(cloudFront(), "CLOUDFRONT_DOMAIN", "https://d111111abcdef8.cloudfront.net/")
                 .startsWith("CLOUDFRONT_DOMAIN must be a host name like d111111abcdef8.cloudfront.net"));
         assertTrue(failure(cloudFront(), "CLOUDFRONT_KEY_PAIR_ID", "k2jc jmde").startsWith("CLOUDFRONT_KEY_PAIR_ID must be the id of a public key"));
-        assertTrue(failure(cloudFront(), "CLOUDFRONT_PRIVATE_KEY_PARAMETER", null)
-                .startsWith("CLOUDFRONT_PRIVATE_KEY_PARAMETER is required when URL_SIGNER is CloudFront"));
-        assertTrue(failure(cloudFront(), "CLOUDFRONT_PRIVATE_KEY_PARAMETER", "-----BEGIN PRIVATE KEY-----")
-                .startsWith("CLOUDFRONT_PRIVATE_KEY_PARAMETER must be the name of the SSM parameter"));
+        assertTrue(failure(cloudFront(), "CLOUDFRONT_PRIVATE_KEY_SECRET", null)
+                .startsWith("CLOUDFRONT_PRIVATE_KEY_SECRET is required when URL_SIGNER is CloudFront"));
+        assertTrue(failure(cloudFront(), "CLOUDFRONT_PRIVATE_KEY_SECRET", "-----BEGIN PRIVATE KEY-----")
+                .startsWith("CLOUDFRONT_PRIVATE_KEY_SECRET must be the name or ARN of the Secrets Manager secret"));
     }
 }

@@ -253,7 +253,7 @@ class VideoUrlHandlerTest {
             ids.add(job);
         }
         var event = Events.api("api-batch.json");
-        event.setBody(TestJson.MAPPER.writeValueAsString(Map.of("job_ids", ids)));
+        event.setBody(Json.writeString(Map.of("job_ids", ids)));
 
         var response = call(event, "JWT", LocalS3.CREDENTIALS);
 
@@ -283,7 +283,7 @@ class VideoUrlHandlerTest {
         }
         ids.add(VideoUrls.FIRST_READ + 1, "page_unknown");
         var event = Events.api("api-batch.json");
-        event.setBody(TestJson.MAPPER.writeValueAsString(Map.of("job_ids", ids)));
+        event.setBody(Json.writeString(Map.of("job_ids", ids)));
 
         JsonNode answer = body(call(event, "JWT", LocalS3.CREDENTIALS));
 

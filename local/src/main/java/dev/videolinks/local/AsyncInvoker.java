@@ -1,7 +1,7 @@
 package dev.videolinks.local;
 
+import dev.videolinks.Json;
 import dev.videolinks.testing.LocalTemplate;
-import dev.videolinks.testing.TestJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -71,13 +71,13 @@ final class AsyncInvoker implements AutoCloseable {
                 "functionArn", "arn:aws:lambda:local:" + LocalTemplate.ACCOUNT_ID + ":function:" + logicalId,
                 "condition", "RetriesExhausted", "approximateInvokeCount", attempts));
         try {
-            destination.put("requestPayload", TestJson.MAPPER.readTree(event));
+            destination.put("requestPayload", Json.parse(event));
             destination.put("responseContext", Map.of("statusCode", 200, "executedVersion", "$LATEST", "functionError", "Unhandled"));
             destination.put("responsePayload", Map.of("errorType", invocation.errorType(),
                     "errorMessage", String.valueOf(invocation.errorMessage())));
             Files.createDirectories(failures);
             Path file = failures.resolve(Instant.now().toString().replace(':', '-') + "-" + requestId + ".json");
-            Files.write(file, TestJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(destination));
+            Files.write(file, Json.write(destination));
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot keep a failed event in " + failures, e);

@@ -1,8 +1,7 @@
 package dev.videolinks.local;
 
+import dev.videolinks.Json;
 import dev.videolinks.testing.LocalTemplate;
-import dev.videolinks.testing.TestJson;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -113,17 +112,19 @@ public final class LocalApi implements AutoCloseable {
     private void answer(HttpExchange exchange, LocalTemplate.Route route, Map<String, String> pathParameters) throws IOException {
         byte[] body = exchange.getRequestBody().readAllBytes();
         String requestId = UUID.randomUUID().toString();
-        var invocation = functions.invoke(route.functionId(), TestJson.MAPPER.writeValueAsBytes(event(exchange, route, pathParameters, body, requestId)), requestId);
+        var invocation = functions.invoke(route.functionId(), Json.write(event(exchange, route, pathParameters, body, requestId)), requestId);
         if (invocation.failed()) {
             send(exchange, 500, Map.of("Content-Type", "application/json"), "{\"message\":\"Internal Server Error\"}".getBytes(StandardCharsets.UTF_8));
             return;
         }
-        JsonNode response = TestJson.MAPPER.readTree(invocation.result());
+        var response = (Map<?, ?>) Json.parse(invocation.result());
         var headers = new LinkedHashMap<String, String>();
-        response.path("headers").properties().forEach(h -> headers.put(h.getKey(), h.getValue().asText()));
-        String text = response.path("body").asText("");
-        byte[] bytes = response.path("isBase64Encoded").asBoolean() ? Base64.getDecoder().decode(text) : text.getBytes(StandardCharsets.UTF_8);
-        send(exchange, response.path("statusCode").asInt(200), headers, bytes);
+        if (response.get("headers") instanceof Map<?, ?> answered) {
+            answered.forEach((name, value) -> headers.put((String) name, String.valueOf(value)));
+        }
+        String text = response.get("body") instanceof String answered ? answered : "";
+        byte[] bytes = Boolean.TRUE.equals(response.get("isBase64Encoded")) ? Base64.getDecoder().decode(text) : text.getBytes(StandardCharsets.UTF_8);
+        send(exchange, response.get("statusCode") instanceof Number status ? status.intValue() : 200, headers, bytes);
     }
 
     private Map<String, Object> event(HttpExchange exchange, LocalTemplate.Route route, Map<String, String> pathParameters,
@@ -193,9 +194,10 @@ public final class LocalApi implements AutoCloseable {
             String[] parts = authorization.substring(7).strip().split("\\.");
             if (parts.length >= 2) {
                 try {
-                    TestJson.MAPPER.readTree(Base64.getUrlDecoder().decode(parts[1])).properties()
-                            .forEach(claim -> claims.put(claim.getKey(), claim.getValue().isTextual()
-                                    ? claim.getValue().asText() : claim.getValue().toString()));
+                    if (Json.parse(Base64.getUrlDecoder().decode(parts[1])) instanceof Map<?, ?> payload) {
+                        payload.forEach((name, value) -> claims.put((String) name, value instanceof String text
+                                ? text : Json.writeString(value)));
+                    }
                 } catch (IOException | IllegalArgumentException notAJwt) {
                     claims.clear();
                 }

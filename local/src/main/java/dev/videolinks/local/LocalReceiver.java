@@ -1,14 +1,15 @@
 package dev.videolinks.local;
 
-import dev.videolinks.testing.TestJson;
+import dev.videolinks.Json;
 import dev.videolinks.testing.WebhookReceiver;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.standardwebhooks.Webhook;
 import com.standardwebhooks.exceptions.WebhookVerificationException;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -49,15 +50,17 @@ final class LocalReceiver implements AutoCloseable {
     }
 
     private static String describe(String id, String verdict, String text, Path file) throws IOException {
-        JsonNode payload = TestJson.MAPPER.readTree(text);
+        var payload = Json.parse(text) instanceof Map<?, ?> object ? object : Map.of();
+        var data = payload.get("data") instanceof Map<?, ?> object ? object : Map.of();
         var out = new StringBuilder("webhook ").append(id).append(" (").append(verdict).append("): job ")
-                .append(payload.path("job_id").asText()).append(", user ").append(payload.path("user_id").asText())
-                .append(", ").append(payload.at("/data/num_videos").asInt()).append(" video(s)");
-        for (JsonNode video : payload.at("/data/videos")) {
-            URI url = URI.create(video.path("file_url").asText());
-            out.append("\n    ").append(video.path("s3_key").asText()).append(" -> ")
+                .append(payload.get("job_id")).append(", user ").append(payload.get("user_id"))
+                .append(", ").append(data.get("num_videos")).append(" video(s)");
+        for (Object item : data.get("videos") instanceof List<?> videos ? videos : List.of()) {
+            var video = (Map<?, ?>) item;
+            URI url = URI.create((String) video.get("file_url"));
+            out.append("\n    ").append(video.get("s3_key")).append(" -> ")
                     .append(url.getScheme()).append("://").append(url.getRawAuthority()).append(url.getRawPath())
-                    .append("?… (expires ").append(video.path("file_url_expires_at").asText()).append(")");
+                    .append("?… (expires ").append(video.get("file_url_expires_at")).append(")");
         }
         return out.append("\n    full body with the playable file_url: ").append(file).toString();
     }

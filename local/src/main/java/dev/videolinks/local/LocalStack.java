@@ -1,11 +1,10 @@
 package dev.videolinks.local;
 
+import dev.videolinks.Json;
 import dev.videolinks.testing.LocalDynamoDb;
 import dev.videolinks.testing.LocalS3;
 import dev.videolinks.testing.LocalTemplate;
 import dev.videolinks.testing.Template;
-import dev.videolinks.testing.TestJson;
-import com.fasterxml.jackson.core.type.TypeReference;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -412,7 +411,7 @@ public final class LocalStack implements AutoCloseable {
             var functions = functions(stack.template, stack.s3Endpoint, stack.dynamoDbEndpoint, overrides, err::println);
             var invocation = functions.invoke(logicalId, event, UUID.randomUUID().toString());
             if (invocation.failed()) {
-                out.println(TestJson.MAPPER.writeValueAsString(Map.of("errorType", invocation.errorType(),
+                out.println(Json.writeString(Map.of("errorType", invocation.errorType(),
                         "errorMessage", String.valueOf(invocation.errorMessage()))));
                 return 1;
             }
@@ -448,8 +447,8 @@ public final class LocalStack implements AutoCloseable {
                 URI.create("http://127.0.0.1:" + options.dynamoDbPort), overrides, out::println);
         int failed = 0;
         for (Path record : records) {
-            var node = TestJson.MAPPER.readTree(record.toFile());
-            String arn = node.at("/requestContext/functionArn").asText();
+            var failure = (Map<?, ?>) Json.parse(Files.readAllBytes(record));
+            String arn = String.valueOf(((Map<?, ?>) failure.get("requestContext")).get("functionArn"));
             String function = arn.substring(arn.lastIndexOf(':') + 1);
             var invocation = functions.invoke(function, Files.readAllBytes(record), UUID.randomUUID().toString());
             if (invocation.failed()) {
@@ -469,7 +468,19 @@ public final class LocalStack implements AutoCloseable {
         if (file == null) {
             return Map.of();
         }
-        return TestJson.MAPPER.readValue(file.toFile(), new TypeReference<Map<String, Map<String, String>>>() { });
+        if (!(Json.parse(Files.readAllBytes(file)) instanceof Map<?, ?> functions)) {
+            throw new IllegalArgumentException(file + " must hold a JSON object of functions, each an object of variables");
+        }
+        var envVars = new HashMap<String, Map<String, String>>();
+        functions.forEach((function, variables) -> {
+            if (!(variables instanceof Map<?, ?> map)) {
+                throw new IllegalArgumentException(file + ": " + function + " must be an object of variables");
+            }
+            var values = new HashMap<String, String>();
+            map.forEach((name, value) -> values.put((String) name, value == null ? null : String.valueOf(value)));
+            envVars.put((String) function, values);
+        });
+        return envVars;
     }
 
     private static boolean listening(int port) {

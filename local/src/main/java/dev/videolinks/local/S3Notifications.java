@@ -1,7 +1,7 @@
 package dev.videolinks.local;
 
+import dev.videolinks.Json;
 import dev.videolinks.testing.LocalTemplate;
-import dev.videolinks.testing.TestJson;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -74,10 +74,6 @@ final class S3Notifications implements NotifyingBlobStore.Listener {
                 "bucket", Map.of("name", bucket, "ownerIdentity", Map.of("principalId", "local"),
                         "arn", "arn:aws:s3:::" + bucket),
                 "object", s3Object));
-        try {
-            return TestJson.MAPPER.writeValueAsBytes(Map.of("Records", List.of(record)));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return Json.write(Map.of("Records", List.of(record)));
     }
 }

@@ -11,8 +11,11 @@ import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import java.time.Instant;
 
 /**
- * The databind mapper the functions used before {@link Json} (snake_case, instants as ISO-8601 strings, streams
- * left open): for tests, the local stack and the benchmarks, and as the reference {@link Json} is checked against.
+ * jackson-databind for test code only (the functions and the local stack use the functions' {@code Json}, on
+ * jackson-jr): its tree model is what test assertions and the benchmark harness navigate ({@code at("/data/videos/0")},
+ * typed accessors) and edit sample events with, and, configured with the contract's rules (snake_case, instants as
+ * ISO-8601 strings, streams left open), it is the independent reference {@code JsonTest} checks {@code Json}'s
+ * output against, to the character.
  */
 public final class TestJson {
 
