@@ -1,9 +1,12 @@
 package dev.videolinks;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.LinkedHashMap;
@@ -13,9 +16,10 @@ import org.crac.Core;
 
 /**
  * {@code VideoUrlFunction}: {@code GET /videos/{jobId}} and {@code POST /videos/urls} behind an HTTP API
- * (payload format 2.0), fresh presigned URLs for the caller's own jobs.
+ * (payload format 2.0), fresh presigned URLs for the caller's own jobs. The event is read and the answer
+ * written by {@link HttpApiEvents}, not by Lambda's event reader.
  */
-public final class VideoUrlHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>, SnapStartHooks {
+public final class VideoUrlHandler implements RequestStreamHandler, SnapStartHooks {
 
     static final String GET_JOB = "GET /videos/{jobId}";
     static final String BATCH = "POST /videos/urls";
@@ -42,7 +46,12 @@ public final class VideoUrlHandler implements RequestHandler<APIGatewayV2HTTPEve
     }
 
     @Override
-    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+    public void handleRequest(InputStream event, OutputStream answer, Context context) throws IOException {
+        HttpApiEvents.write(handle(HttpApiEvents.read(event), context), answer);
+    }
+
+    /** One request of the HTTP API, answered. */
+    APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event, Context context) {
         Log requestLog = log.with("request_id", context.getAwsRequestId()).with("route", event.getRouteKey());
         try {
             VideoUrls.Caller caller = caller(event);

@@ -182,7 +182,7 @@ class BadInputCorpusTest {
         JsonNode expected = expectation(file, URL_API);
         var handler = Wiring.of(apiEnv(), LocalS3.CREDENTIALS, Clock.systemUTC(), CheckedLog.into(new java.util.ArrayList<>())).urlHandler();
 
-        APIGatewayV2HTTPResponse response = handler.handleRequest(Events.api("bad/" + file), TestContext.of("req-" + file));
+        APIGatewayV2HTTPResponse response = HttpApi.call(handler, Events.api("bad/" + file), TestContext.of("req-" + file));
 
         String body = file + " answered " + response.getBody();
         assertEquals(expected.get("status").asInt(), response.getStatusCode(), body);

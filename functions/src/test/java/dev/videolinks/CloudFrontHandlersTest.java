@@ -95,7 +95,7 @@ class CloudFrontHandlersTest {
     static APIGatewayV2HTTPResponse get(VideoUrlHandler handler, Map<String, String> query) {
         var event = Events.api("api-get-job.json");
         event.setQueryStringParameters(query);
-        return handler.handleRequest(event, TestContext.of("req-" + UUID.randomUUID()));
+        return HttpApi.call(handler, event, TestContext.of("req-" + UUID.randomUUID()));
     }
 
     static JsonNode video(APIGatewayV2HTTPResponse response) throws Exception {

@@ -1,6 +1,7 @@
 package dev.videolinks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -85,12 +86,8 @@ class DeployableIT {
         assertTrue(bytes <= MAX_BYTES, "Lambda package is " + bytes + " bytes, more than " + MAX_BYTES);
     }
 
-    /**
-     * The package carries only the SDK's CloudFront signing classes: a CloudFront URL signed with the package's
-     * classes alone (a class loader over its root and lib/, nothing of the build's classpath) must verify.
-     */
-    @Test
-    void lambdaZip_signsACloudFrontUrlWithItsOwnClassesAlone(@TempDir Path unpacked) throws Exception {
+    /** The package unpacked into {@code unpacked}, loaded by itself: its root and lib/, nothing of the build's classpath. */
+    static URLClassLoader packageAlone(Path unpacked) throws IOException {
         var urls = new ArrayList<URL>();
         urls.add(unpacked.toUri().toURL());
         try (var zip = new ZipFile(ZIP.toFile())) {
@@ -110,8 +107,49 @@ class DeployableIT {
                 }
             }
         }
+        return new URLClassLoader(urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader());
+    }
+
+    /**
+     * The URL API reads its HTTP API event with the package's classes alone: Lambda's own event reader would need
+     * Joda-Time, which the package leaves out (aws-lambda-java-libs#72).
+     */
+    @Test
+    void lambdaZip_readsAnHttpApiEventAndWritesItsAnswerWithItsOwnClassesAlone(@TempDir Path unpacked) throws Exception {
+        try (var lambda = packageAlone(unpacked)) {
+            assertThrows(ClassNotFoundException.class, () -> lambda.loadClass("org.joda.time.DateTime"));
+            Class<?> events = lambda.loadClass("dev.videolinks.HttpApiEvents");
+            var read = events.getDeclaredMethod("read", InputStream.class);
+            read.setAccessible(true);
+            Object event;
+            try (InputStream json = Files.newInputStream(Path.of("events", "api-get-job.json"))) {
+                event = read.invoke(null, json);
+            }
+            assertEquals(lambda, event.getClass().getClassLoader());
+            assertEquals("GET /videos/{jobId}", event.getClass().getMethod("getRouteKey").invoke(event));
+            assertEquals(Map.of("jobId", "cmh3lmwiy0001ggy4xovsxj8h"), event.getClass().getMethod("getPathParameters").invoke(event));
+
+            Class<?> responseType = lambda.loadClass("com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse");
+            Object response = responseType.getConstructor().newInstance();
+            responseType.getMethod("setStatusCode", int.class).invoke(response, 404);
+            responseType.getMethod("setBody", String.class).invoke(response, "{}");
+            var write = events.getDeclaredMethod("write", responseType, java.io.OutputStream.class);
+            write.setAccessible(true);
+            var answer = new java.io.ByteArrayOutputStream();
+            write.invoke(null, response, answer);
+            assertEquals("{\"statusCode\":404,\"body\":\"{}\",\"isBase64Encoded\":false}",
+                    answer.toString(java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
+    /**
+     * The package carries only the SDK's CloudFront signing classes: a CloudFront URL signed with the package's
+     * classes alone (a class loader over its root and lib/, nothing of the build's classpath) must verify.
+     */
+    @Test
+    void lambdaZip_signsACloudFrontUrlWithItsOwnClassesAlone(@TempDir Path unpacked) throws Exception {
         KeyPair keys = TestKeyPairs.rsa();
-        try (var lambda = new URLClassLoader(urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader())) {
+        try (var lambda = packageAlone(unpacked)) {
             Class<?> signerType = lambda.loadClass("dev.videolinks.CloudFrontUrlSigner");
             Class<?> videoType = lambda.loadClass("dev.videolinks.Video");
             @SuppressWarnings({"unchecked", "rawtypes"})

@@ -163,7 +163,7 @@ class LargestAnswerTest {
         event.setPathParameters(Map.of("jobId", jobIds.getFirst()));
         event.setQueryStringParameters(Map.of("disposition", "attachment", "expires_in", "43200"));
 
-        var response = handler().handleRequest(event, TestContext.of("req-largest-job"));
+        var response = HttpApi.call(handler(), event, TestContext.of("req-largest-job"));
 
         assertEquals(200, response.getStatusCode(), () -> response.getBody().substring(0, 300));
         long sent = assertWithinLambdaLimit(response);
@@ -192,7 +192,7 @@ class LargestAnswerTest {
             APIGatewayV2HTTPEvent event = Events.api("api-batch.json");
             event.setBody(Json.writeString(Map.of("job_ids", pending, "expires_in", 43200)));
 
-            var response = handler.handleRequest(event, TestContext.of("req-page-" + pages));
+            var response = HttpApi.call(handler, event, TestContext.of("req-page-" + pages));
 
             assertEquals(200, response.getStatusCode(), () -> response.getBody().substring(0, 300));
             largestSent = Math.max(largestSent, assertWithinLambdaLimit(response));

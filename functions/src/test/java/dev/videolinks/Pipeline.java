@@ -126,8 +126,8 @@ final class Pipeline implements AutoCloseable {
         var event = Events.api("api-get-job.json");
         event.setPathParameters(Map.of("jobId", jobId));
         event.getRequestContext().getAuthorizer().getJwt().setClaims(Map.of("sub", user));
-        return Wiring.of(env(), LocalS3.CREDENTIALS, clock, CheckedLog.into(logs)).urlHandler()
-                .handleRequest(event, TestContext.of("req-" + UUID.randomUUID()));
+        return HttpApi.call(Wiring.of(env(), LocalS3.CREDENTIALS, clock, CheckedLog.into(logs)).urlHandler(), event,
+                TestContext.of("req-" + UUID.randomUUID()));
     }
 
     Job job(String jobId) {

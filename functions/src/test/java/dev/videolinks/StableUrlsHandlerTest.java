@@ -72,7 +72,7 @@ class StableUrlsHandlerTest {
         if (disposition != null) {
             event.setQueryStringParameters(Map.of("expires_in", "900", "disposition", disposition));
         }
-        return handler.handleRequest(event, TestContext.of("req-" + UUID.randomUUID()));
+        return HttpApi.call(handler, event, TestContext.of("req-" + UUID.randomUUID()));
     }
 
     static JsonNode video(APIGatewayV2HTTPResponse response) throws Exception {

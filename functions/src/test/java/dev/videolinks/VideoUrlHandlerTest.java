@@ -94,7 +94,7 @@ class VideoUrlHandlerTest {
 
     APIGatewayV2HTTPResponse call(APIGatewayV2HTTPEvent event, String authMode, AwsCredentialsProvider credentials) {
         var handler = Wiring.of(env(authMode), credentials, Clock.systemUTC(), CheckedLog.into(logs)).urlHandler();
-        return handler.handleRequest(event, TestContext.of("req-" + UUID.randomUUID()));
+        return HttpApi.call(handler, event, TestContext.of("req-" + UUID.randomUUID()));
     }
 
     static JsonNode body(APIGatewayV2HTTPResponse response) throws Exception {
@@ -311,7 +311,7 @@ class VideoUrlHandlerTest {
         env.put("VIDEO_TABLE", "no-such-table");
         var handler = Wiring.of(env, LocalS3.CREDENTIALS, Clock.systemUTC(), CheckedLog.into(logs)).urlHandler();
 
-        var response = handler.handleRequest(Events.api(eventFile), TestContext.of(requestId));
+        var response = HttpApi.call(handler, Events.api(eventFile), TestContext.of(requestId));
 
         assertEquals(500, response.getStatusCode());
         assertEquals(TestJson.MAPPER.readTree("{\"error\": {\"code\": \"internal\", \"message\": \"internal error; request id "

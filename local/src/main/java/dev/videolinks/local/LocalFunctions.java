@@ -4,13 +4,9 @@ import dev.videolinks.Wiring;
 import dev.videolinks.testing.LocalTemplate;
 import dev.videolinks.testing.TestContext;
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.lang.reflect.ParameterizedType;
-import java.lang.reflect.Type;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
@@ -36,7 +32,7 @@ final class LocalFunctions {
     private final Map<String, Map<String, String>> overrides;
     private final AwsCredentialsProvider credentials;
     private final Consumer<String> logs;
-    private final Map<String, Object> handlers = new ConcurrentHashMap<>();
+    private final Map<String, RequestStreamHandler> handlers = new ConcurrentHashMap<>();
 
     /**
      * @param localVariables added to every function (AWS_REGION and the local endpoints)
@@ -66,7 +62,7 @@ final class LocalFunctions {
     }
 
     Invocation invoke(String logicalId, byte[] event, String requestId) {
-        Object handler;
+        RequestStreamHandler handler;
         try {
             handler = handlers.computeIfAbsent(logicalId, this::create);
         } catch (RuntimeException e) {
@@ -75,38 +71,15 @@ final class LocalFunctions {
         Context context = new TestContext(requestId, 60_000);
         try {
             var out = new ByteArrayOutputStream();
-            if (handler instanceof RequestStreamHandler stream) {
-                stream.handleRequest(new ByteArrayInputStream(event), out, context);
-            } else {
-                call((RequestHandler<?, ?>) handler, event, out, context);
-            }
+            handler.handleRequest(new ByteArrayInputStream(event), out, context);
             return new Invocation(out.toByteArray(), null, null);
         } catch (Exception e) {
             return new Invocation(null, e.getClass().getName(), e.getMessage());
         }
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static void call(RequestHandler handler, byte[] event, ByteArrayOutputStream out, Context context) {
-        Class<?> input = inputType(handler.getClass());
-        Object request = LambdaEventSerializers.serializerFor(input, LocalFunctions.class.getClassLoader())
-                .fromJson(new ByteArrayInputStream(event));
-        Object response = handler.handleRequest(request, context);
-        var serializer = LambdaEventSerializers.serializerFor((Class) response.getClass(), LocalFunctions.class.getClassLoader());
-        serializer.toJson(response, out);
-    }
-
-    private static Class<?> inputType(Class<?> handlerClass) {
-        for (Type type : handlerClass.getGenericInterfaces()) {
-            if (type instanceof ParameterizedType parameterized && parameterized.getRawType() == RequestHandler.class) {
-                return (Class<?>) parameterized.getActualTypeArguments()[0];
-            }
-        }
-        throw new IllegalStateException(handlerClass + " does not declare its RequestHandler input type");
-    }
-
     /** The handler as Lambda's no-arg constructor builds it, with the local environment: Wiring, as tests use it. */
-    private Object create(String logicalId) {
+    private RequestStreamHandler create(String logicalId) {
         String handler = template.function(logicalId).handler();
         var wiring = Wiring.of(environment(logicalId), credentials, Clock.systemUTC(), line -> logs.accept(logicalId + " " + line));
         return switch (handler.split("::", 2)[0]) {
