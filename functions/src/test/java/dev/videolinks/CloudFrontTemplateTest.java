@@ -286,14 +286,8 @@ class CloudFrontTemplateTest {
     void environment_cloudFrontModeReadsOnlyVariablesTheTemplateSets() throws Exception {
         var templateTest = new TemplateTest();
         for (String function : FUNCTIONS) {
-            var reads = new TreeSet<String>();
-            var env = new HashMap<String, String>() {
-                @Override
-                public String get(Object key) {
-                    reads.add((String) key);
-                    return super.get(key);
-                }
-            };
+            var env = new TemplateTest.RecordingEnvironment();
+            var reads = env.reads;
             env.putAll(Map.of("AWS_REGION", REGION, "VIDEO_BUCKET", "video-links-videos-local", "VIDEO_TABLE", "t",
                     "WEBHOOK_URL", "http://localhost:3000/api/webhooks/video-completion", "URL_SIGNER", "CloudFront",
                     "CLOUDFRONT_DOMAIN", "d111111abcdef8.cloudfront.net", "CLOUDFRONT_KEY_PAIR_ID", "K2JCJMDEHXQW5F",

@@ -78,6 +78,17 @@ class TemplateTest {
         }
     }
 
+    /** An environment that remembers every variable a handler asked for. */
+    static final class RecordingEnvironment extends HashMap<String, String> {
+        final Set<String> reads = new TreeSet<>();
+
+        @Override
+        public String get(Object key) {
+            reads.add((String) key);
+            return super.get(key);
+        }
+    }
+
     /**
      * Builds each function's handler from a map that records what it reads, with the values of events/env.json,
      * and checks that the template sets every variable it read.
@@ -87,14 +98,8 @@ class TemplateTest {
         JsonNode samples = TestJson.MAPPER.readTree(Events.load("env.json"));
         for (var function : functions().entrySet()) {
             String id = function.getKey();
-            var reads = new TreeSet<String>();
-            var env = new HashMap<String, String>() {
-                @Override
-                public String get(Object key) {
-                    reads.add((String) key);
-                    return super.get(key);
-                }
-            };
+            var env = new RecordingEnvironment();
+            var reads = env.reads;
             samples.path(id).properties().forEach(e -> env.put(e.getKey(), e.getValue().asText()));
             env.put("AWS_REGION", "eu-north-1");
 
