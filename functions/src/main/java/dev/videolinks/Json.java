@@ -1,28 +1,17 @@
 package dev.videolinks;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.jr.ob.JSON;
-import com.fasterxml.jackson.jr.ob.JacksonJrExtension;
-import com.fasterxml.jackson.jr.ob.api.ExtensionContext;
-import com.fasterxml.jackson.jr.ob.api.ReaderWriterModifier;
-import com.fasterxml.jackson.jr.ob.api.ReaderWriterProvider;
-import com.fasterxml.jackson.jr.ob.api.ValueWriter;
-import com.fasterxml.jackson.jr.ob.impl.BeanPropertyIntrospector;
-import com.fasterxml.jackson.jr.ob.impl.JSONWriter;
-import com.fasterxml.jackson.jr.ob.impl.POJODefinition;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.function.Function;
 
 /**
  * The one JSON mapper of the functions and the local stack: jackson-jr with the contract's rules
@@ -42,7 +31,7 @@ public final class Json {
             .disable(JSON.Feature.FAIL_ON_DUPLICATE_MAP_KEYS)
             // Objects read as plain LinkedHashMaps, not jackson-jr's lazily built maps.
             .disable(JSON.Feature.USE_DEFERRED_MAPS)
-            .register(new ContractRules())
+            .register(new JsonContractRules())
             .build();
 
     /** Request bodies: a field named twice in one object is refused, naming the field. */
@@ -157,62 +146,5 @@ public final class Json {
     /** Writes the value to the stream and flushes it; the stream stays open. */
     public static void write(OutputStream out, Object value) throws IOException {
         MAPPER.write(value, out);
-    }
-
-    /** The contract's rules jackson-jr does not have as features: snake_case names, instants and enums as text. */
-    private static final class ContractRules extends JacksonJrExtension {
-        @Override
-        protected void register(ExtensionContext context) {
-            context.insertModifier(new ReaderWriterModifier() {
-                @Override
-                public POJODefinition pojoDefinitionForSerialization(JSONWriter writer, Class<?> type) {
-                    POJODefinition definition = BeanPropertyIntrospector.instance().pojoDefinitionForSerialization(writer, type);
-                    return definition.withProperties(definition.getProperties().stream()
-                            .map(p -> new POJODefinition.Prop(snakeCase(p.name), p.name, p.field, p.setter, p.getter,
-                                    p.isGetter, p.aliases()))
-                            .toList());
-                }
-
-                @Override
-                public ValueWriter overrideStandardValueWriter(JSONWriter writer, Class<?> type, int typeId) {
-                    return Enum.class.isAssignableFrom(type) ? new AsText(type, value -> ((Enum<?>) value).name()) : null;
-                }
-            });
-            context.insertProvider(new ReaderWriterProvider() {
-                @Override
-                public ValueWriter findValueWriter(JSONWriter writer, Class<?> type) {
-                    return type == Instant.class ? new AsText(type, Object::toString) : null;
-                }
-            });
-        }
-    }
-
-    private record AsText(Class<?> valueType, Function<Object, String> text) implements ValueWriter {
-        @Override
-        public void writeValue(JSONWriter context, JsonGenerator out, Object value) throws IOException {
-            out.writeString(text.apply(value));
-        }
-    }
-
-    /** Jackson's {@code PropertyNamingStrategies.SNAKE_CASE}, exactly: fileUrlExpiresAt to file_url_expires_at. */
-    static String snakeCase(String name) {
-        var result = new StringBuilder(name.length() * 2);
-        boolean wasPrevTranslated = false;
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (i > 0 || c != '_') {
-                if (Character.isUpperCase(c)) {
-                    if (!wasPrevTranslated && !result.isEmpty() && result.charAt(result.length() - 1) != '_') {
-                        result.append('_');
-                    }
-                    c = Character.toLowerCase(c);
-                    wasPrevTranslated = true;
-                } else {
-                    wasPrevTranslated = false;
-                }
-                result.append(c);
-            }
-        }
-        return result.toString();
     }
 }

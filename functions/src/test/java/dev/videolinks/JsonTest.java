@@ -88,7 +88,7 @@ class JsonTest {
         for (String name : List.of("fileUrlExpiresAt", "s3Bucket", "numVideos", "eTag", "jobId", "URL", "lastHTTPStatus",
                 "_private", "already_snake", "a", "retryByLambda", "x1Y2")) {
             assertEquals(new com.fasterxml.jackson.databind.PropertyNamingStrategies.SnakeCaseStrategy().translate(name),
-                    Json.snakeCase(name), name);
+                    JsonContractRules.snakeCase(name), name);
         }
     }
 
