@@ -113,9 +113,9 @@ public final class LocalStack implements AutoCloseable {
     private final List<AutoCloseable> running = new ArrayList<>();
     private final StaticCredentialsProvider credentials =
             StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY));
-    private LocalTemplate template;
-    private URI s3Endpoint;
-    private URI dynamoDbEndpoint;
+    LocalTemplate template;
+    URI s3Endpoint;
+    URI dynamoDbEndpoint;
     private URI apiUrl;
     private URI receiverUrl;
     private Path failures;
@@ -147,8 +147,8 @@ public final class LocalStack implements AutoCloseable {
                     stack.printBanner(Duration.ofNanos(System.nanoTime() - began));
                     stopped.await();
                 }
-                case "invoke" -> System.exit(invoke(queue, System.out, System.err));
-                case "redrive" -> System.exit(redrive(Options.parse(queue), System.out));
+                case "invoke" -> System.exit(LocalCommands.invoke(queue, System.out, System.err));
+                case "redrive" -> System.exit(LocalCommands.redrive(Options.parse(queue), System.out));
                 default -> throw new IllegalArgumentException("unknown command " + command + "; use start, invoke or redrive");
             }
         } catch (IllegalArgumentException e) {
@@ -201,7 +201,7 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /** The template's functions against these endpoints, with the local credentials. */
-    private static LocalFunctions functions(LocalTemplate template, URI s3, URI dynamoDb,
+    static LocalFunctions functions(LocalTemplate template, URI s3, URI dynamoDb,
             Map<String, Map<String, String>> overrides, java.util.function.Consumer<String> logs) {
         return new LocalFunctions(template, Map.of(
                 "AWS_REGION", REGION,
@@ -211,7 +211,7 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /** Template parameters: env.json's, then the local defaults for the webhook. */
-    private static Map<String, String> parameters(Map<String, Map<String, String>> overrides, String webhookUrl) {
+    static Map<String, String> parameters(Map<String, Map<String, String>> overrides, String webhookUrl) {
         var parameters = new HashMap<String, String>(overrides.getOrDefault("Parameters", Map.of()));
         parameters.putIfAbsent("WebhookSecret", LOCAL_WEBHOOK_SECRET);
         if (webhookUrl != null) {
@@ -221,7 +221,7 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /** DynamoDB Local on 127.0.0.1 (testing's starter), with the template's table. */
-    private void startDynamoDb(int port, Path dataDir) throws Exception {
+    void startDynamoDb(int port, Path dataDir) throws Exception {
         var dynamoDb = LocalDynamoDb.start(port, dataDir == null ? null : dataDir.resolve("dynamodb"), credentials, REGION);
         running.add(dynamoDb);
         dynamoDbEndpoint = dynamoDb.endpoint();
@@ -229,7 +229,7 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /** S3Proxy (testing's starter) whose writes become S3 notifications, with the template's bucket. */
-    private void startS3(int port, Path dataDir, NotifyingBlobStore.Listener listener) throws Exception {
+    void startS3(int port, Path dataDir, NotifyingBlobStore.Listener listener) throws Exception {
         var s3 = LocalS3.start(new LocalS3.Options(port, dataDir == null ? null : dataDir.resolve("s3"),
                 store -> new NotifyingBlobStore(store, listener), credentials, REGION), template.bucketName());
         running.add(s3);
@@ -359,112 +359,7 @@ public final class LocalStack implements AutoCloseable {
         running.clear();
     }
 
-    // --- invoke ---
-
-    /**
-     * Runs one function once, like {@code sam local invoke}: against the running stack's endpoints when it is
-     * up, else against S3Proxy and DynamoDB Local started for this call. Result on stdout, logs on stderr.
-     */
-    static int invoke(Deque<String> args, PrintStream out, PrintStream err) throws Exception {
-        String logicalId = args.poll();
-        if (logicalId == null || logicalId.startsWith("-")) {
-            throw new IllegalArgumentException("usage: invoke LOGICAL_ID -e EVENT_FILE [--env-vars FILE]");
-        }
-        Path eventFile = null;
-        var rest = new ArrayDeque<String>();
-        while (!args.isEmpty()) {
-            String flag = args.poll();
-            if (flag.equals("-e") || flag.equals("--event")) {
-                if (args.isEmpty()) {
-                    throw new IllegalArgumentException(flag + " needs an event file");
-                }
-                eventFile = Path.of(args.poll());
-            } else {
-                rest.add(flag);
-            }
-        }
-        if (eventFile == null) {
-            throw new IllegalArgumentException("invoke needs -e EVENT_FILE");
-        }
-        byte[] event = Files.readAllBytes(eventFile);
-        var options = Options.parse(rest);
-        var overrides = envVars(options.envVars);
-        var parameters = parameters(overrides, options.webhookUrl != null ? options.webhookUrl : DEFAULT_WEBHOOK_URL);
-        if (options.authMode != null) {
-            parameters.put("AuthMode", options.authMode);
-        }
-
-        boolean stackRunning = listening(options.s3Port) && listening(options.dynamoDbPort);
-        var stack = new LocalStack(options, err);
-        try {
-            stack.template = LocalTemplate.load(parameters, REGION);
-            stack.template.function(logicalId);
-            if (stackRunning) {
-                stack.s3Endpoint = URI.create("http://127.0.0.1:" + options.s3Port);
-                stack.dynamoDbEndpoint = URI.create("http://127.0.0.1:" + options.dynamoDbPort);
-                err.println("invoke: using the running local stack at " + stack.s3Endpoint + " and " + stack.dynamoDbEndpoint);
-            } else {
-                stack.startDynamoDb(freePort(), null);
-                stack.startS3(freePort(), null, (name, bucket, key, object) -> { });
-                err.println("invoke: no local stack running; started empty S3Proxy and DynamoDB Local for this call");
-            }
-            var functions = functions(stack.template, stack.s3Endpoint, stack.dynamoDbEndpoint, overrides, err::println);
-            var invocation = functions.invoke(logicalId, event, UUID.randomUUID().toString());
-            if (invocation.failed()) {
-                out.println(Json.writeString(Map.of("errorType", invocation.errorType(),
-                        "errorMessage", String.valueOf(invocation.errorMessage()))));
-                return 1;
-            }
-            out.println(new String(invocation.result(), StandardCharsets.UTF_8));
-            return 0;
-        } finally {
-            stack.close();
-        }
-    }
-
-    // --- redrive ---
-
-    /**
-     * Sends the events kept in the local failure destination back to their function against the running
-     * stack, like a redrive of the SQS queue on AWS. Each one that now succeeds moves to {@code redriven/}.
-     */
-    static int redrive(Options options, PrintStream out) throws Exception {
-        Path failures = options.workDir.resolve("failed-events");
-        List<Path> records;
-        try (var files = Files.list(failures)) {
-            records = files.filter(f -> f.toString().endsWith(".json")).sorted().toList();
-        } catch (java.nio.file.NoSuchFileException none) {
-            records = List.of();
-        }
-        if (!listening(options.s3Port) || !listening(options.dynamoDbPort)) {
-            throw new IllegalArgumentException("no local stack running on ports " + options.s3Port + " and "
-                    + options.dynamoDbPort + "; start it first (local/start)");
-        }
-        var overrides = envVars(options.envVars);
-        var template = LocalTemplate.load(parameters(overrides, options.webhookUrl != null ? options.webhookUrl
-                : DEFAULT_WEBHOOK_URL), REGION);
-        var functions = functions(template, URI.create("http://127.0.0.1:" + options.s3Port),
-                URI.create("http://127.0.0.1:" + options.dynamoDbPort), overrides, out::println);
-        int failed = 0;
-        for (Path record : records) {
-            var failure = (Map<?, ?>) Json.parse(Files.readAllBytes(record));
-            String arn = String.valueOf(((Map<?, ?>) failure.get("requestContext")).get("functionArn"));
-            String function = arn.substring(arn.lastIndexOf(':') + 1);
-            var invocation = functions.invoke(function, Files.readAllBytes(record), UUID.randomUUID().toString());
-            if (invocation.failed()) {
-                failed++;
-                out.println("redrive " + record.getFileName() + ": still failing: " + invocation.errorMessage());
-            } else {
-                Files.createDirectories(failures.resolve("redriven"));
-                Files.move(record, failures.resolve("redriven").resolve(record.getFileName()));
-                out.println("redrive " + record.getFileName() + ": done");
-            }
-        }
-        out.println("redriven " + (records.size() - failed) + " of " + records.size() + " failed events");
-        return failed == 0 ? 0 : 1;
-    }
-
-    private static Map<String, Map<String, String>> envVars(Path file) throws IOException {
+    static Map<String, Map<String, String>> envVars(Path file) throws IOException {
         if (file == null) {
             return Map.of();
         }
@@ -483,7 +378,7 @@ public final class LocalStack implements AutoCloseable {
         return envVars;
     }
 
-    private static boolean listening(int port) {
+    static boolean listening(int port) {
         try (var socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
             return true;
@@ -496,7 +391,7 @@ public final class LocalStack implements AutoCloseable {
         return port == 0 ? freePort() : port;
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }

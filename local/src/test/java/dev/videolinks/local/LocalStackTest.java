@@ -253,7 +253,7 @@ class LocalStackTest {
                 options.dynamoDbPort = failing.dynamoDbEndpoint().getPort();
                 var out = new ByteArrayOutputStream();
 
-                int exit = LocalStack.redrive(options, new PrintStream(out, true, StandardCharsets.UTF_8));
+                int exit = LocalCommands.redrive(options, new PrintStream(out, true, StandardCharsets.UTF_8));
 
                 assertEquals(0, exit, out.toString(StandardCharsets.UTF_8));
                 assertEquals(1, receiverBack.requests().size(), "the replayed event delivered its webhook");
@@ -275,7 +275,7 @@ class LocalStackTest {
     static Invoked invoke(String... args) throws Exception {
         var out = new ByteArrayOutputStream();
         var err = new ByteArrayOutputStream();
-        int exit = LocalStack.invoke(new ArrayDeque<>(List.of(args)), new PrintStream(out, true, StandardCharsets.UTF_8),
+        int exit = LocalCommands.invoke(new ArrayDeque<>(List.of(args)), new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Invoked(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
