@@ -54,13 +54,13 @@ final class Attributes {
         return switch (value.type()) {
             case S -> utf8(value.s());
             case N -> (value.n().length() + 1) / 2 + 1;
-            case B -> value.b().asByteArray().length;
+            case B -> value.b().asByteArrayUnsafe().length;
             case BOOL, NUL -> 1;
             case M -> 3 + value.m().entrySet().stream().mapToInt(e -> 1 + utf8(e.getKey()) + size(e.getValue())).sum();
             case L -> 3 + value.l().stream().mapToInt(e -> 1 + size(e)).sum();
             case SS -> value.ss().stream().mapToInt(Attributes::utf8).sum();
             case NS -> value.ns().stream().mapToInt(n -> (n.length() + 1) / 2 + 1).sum();
-            case BS -> value.bs().stream().mapToInt(b -> b.asByteArray().length).sum();
+            case BS -> value.bs().stream().mapToInt(b -> b.asByteArrayUnsafe().length).sum();
             case UNKNOWN_TO_SDK_VERSION -> throw new IllegalArgumentException("unknown attribute type");
         };
     }
