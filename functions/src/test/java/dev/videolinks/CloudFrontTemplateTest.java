@@ -15,6 +15,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 
 /**
  * template.yaml's two ways to sign, resolved as CloudFormation would deploy them for given parameters (intrinsics
@@ -157,6 +160,84 @@ class CloudFrontTemplateTest {
                     list(statement.get("Resource")).forEach(resource -> assertTrue(!resource.contains("*")
                             || resource.endsWith("/generated_videos/*"), function + ": " + resource));
                 }
+            }
+        }
+    }
+
+    /** Deployments that differ in what the functions may list: signing mode, bucket and prefix. */
+    static final List<Map<String, String>> LISTING_DEPLOYMENTS = List.of(Map.of(), cloudFront(),
+            Map.of("ExistingBucketName", "studio-renders", "VideoPrefix", "renders/2026/"));
+
+    /** Whether IAM's StringLike matches: {@code *} any characters, {@code ?} one, everything else literally. */
+    static boolean stringLike(String pattern, String value) {
+        var regex = new StringBuilder();
+        for (char c : pattern.toCharArray()) {
+            regex.append(c == '*' ? ".*" : c == '?' ? "." : Pattern.quote(String.valueOf(c)));
+        }
+        return Pattern.compile(regex.toString(), Pattern.DOTALL).matcher(value).matches();
+    }
+
+    @Test
+    void listBucket_everyFunctionInEveryMode_onlyUnderTheVideoPrefix() {
+        for (var parameters : LISTING_DEPLOYMENTS) {
+            var deployed = deployed(parameters);
+            int listing = 0;
+            for (String function : FUNCTIONS) {
+                for (var statement : statements(deployed, function)) {
+                    if (list(statement.get("Action")).contains("s3:ListBucket")) {
+                        listing++;
+                        assertEquals(Map.of("StringLike", Map.of("s3:prefix", deployed.parameter("VideoPrefix") + "*")),
+                                statement.get("Condition"), function + " with " + parameters);
+                    }
+                }
+            }
+            assertEquals(1, listing, "the completion function lists (and sees deleted videos as missing) with " + parameters);
+        }
+    }
+
+    /**
+     * The one listing in the code, the keys beside an image (Posters), asks only for what the condition allows, for
+     * every key the completion function handles: those under the prefix.
+     */
+    @Test
+    void listBucket_postersListingForAnyKeyUnderThePrefix_isAllowedByTheCondition() {
+        for (var parameters : LISTING_DEPLOYMENTS) {
+            var deployed = deployed(parameters);
+            String prefix = deployed.parameter("VideoPrefix");
+            var condition = (Map<?, ?>) statements(deployed, "VideoCompletionFunction").stream()
+                    .filter(s -> list(s.get("Action")).contains("s3:ListBucket")).findFirst().orElseThrow().get("Condition");
+            assertTrue(condition != null && condition.get("StringLike") instanceof Map, "s3:ListBucket without a StringLike condition");
+            String allowed = String.valueOf(((Map<?, ?>) condition.get("StringLike")).get("s3:prefix"));
+            var listed = new ArrayList<String>();
+            S3Client s3 = new S3Client() {
+                @Override
+                public ListObjectsV2Response listObjectsV2(ListObjectsV2Request request) {
+                    listed.add(request.prefix());
+                    return ListObjectsV2Response.builder().build();
+                }
+
+                @Override
+                public String serviceName() {
+                    return "s3";
+                }
+
+                @Override
+                public void close() { }
+            };
+            var keys = new VideoKeys(prefix);
+            var posters = new Posters(deployed.environment("VideoCompletionFunction").get("VIDEO_BUCKET"), keys, s3, null, null,
+                    duration -> { });
+
+            for (String name : List.of("u1/j1/clip.jpg", "u1/j1/a b+c.PNG", "video_cmh3lmwiy0001ggy4xovsxj8h.webp",
+                    ".jpg", "u1/.webp", "u1/j1.v2/poster", "u1/j1/clip.tar.jpeg")) {
+                String key = prefix + name;
+                assertTrue(keys.isCandidate(key), key);
+                listed.clear();
+
+                posters.siblings(key);
+
+                assertEquals(1, listed.size(), key);
+                assertTrue(stringLike(allowed, listed.getFirst()), key + " lists " + listed.getFirst() + ", outside " + allowed);
             }
         }
     }
