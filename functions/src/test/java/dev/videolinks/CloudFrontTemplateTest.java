@@ -151,7 +151,8 @@ class CloudFrontTemplateTest {
 
     @Test
     void everyFunctionPolicy_noWildcardActionOrResourceInEitherMode() {
-        for (var parameters : List.of(Map.<String, String>of(), cloudFront("CloudFrontPrivateKeyKmsKeyArn", KMS_KEY))) {
+        for (var parameters : List.of(Map.<String, String>of(), cloudFront("CloudFrontPrivateKeyKmsKeyArn", KMS_KEY),
+                existingKmsBucket())) {
             var deployed = deployed(parameters);
             for (String function : FUNCTIONS) {
                 for (var statement : statements(deployed, function)) {
@@ -162,6 +163,88 @@ class CloudFrontTemplateTest {
                 }
             }
         }
+    }
+
+    static final String VIDEO_KMS_KEY = "arn:aws:kms:" + REGION + ":123456789012:key/mrk-1234abcd12ab34cd56ef1234567890ab";
+
+    static Map<String, String> existingKmsBucket(String... more) {
+        var parameters = new HashMap<>(Map.of("ExistingBucketName", "studio-renders", "VideoBucketKmsKeyArn", VIDEO_KMS_KEY));
+        for (int i = 0; i < more.length; i += 2) {
+            parameters.put(more[i], more[i + 1]);
+        }
+        return parameters;
+    }
+
+    /** The statements that let a function use the bucket's KMS key: those whose kms:ViaService is S3's. */
+    List<Map<String, Object>> s3KmsStatements(LocalTemplate deployed, String function) {
+        return statements(deployed, function).stream().filter(s -> !actions(List.of(s), "kms").isEmpty())
+                .filter(s -> s.get("Condition") instanceof Map<?, ?> condition
+                        && condition.get("StringEquals") instanceof Map<?, ?> equals
+                        && String.valueOf(equals.get("kms:ViaService")).startsWith("s3.")).toList();
+    }
+
+    /**
+     * SSE-KMS: S3 decrypts what the completion function reads and what a presigned URL serves with the caller's
+     * rights on the key, so each function that reads or presigns may Decrypt with that key, and only through S3.
+     */
+    @Test
+    void videoBucketKmsKey_s3Mode_eachFunctionDecryptsWithThatKeyOnlyThroughS3() {
+        var deployed = deployed(existingKmsBucket());
+
+        for (String function : FUNCTIONS) {
+            var kms = statements(deployed, function).stream().filter(s -> !actions(List.of(s), "kms").isEmpty()).toList();
+            assertEquals(1, kms.size(), function);
+            assertEquals(List.of("kms:Decrypt"), list(kms.getFirst().get("Action")), function);
+            assertEquals(List.of(VIDEO_KMS_KEY), list(kms.getFirst().get("Resource")), function);
+            assertEquals(Map.of("StringEquals", Map.of("kms:ViaService", "s3." + REGION + ".amazonaws.com")),
+                    kms.getFirst().get("Condition"), function);
+        }
+    }
+
+    /** CloudFront reads through its own grant in the key policy; the completion function still reads the videos. */
+    @Test
+    void videoBucketKmsKey_cloudFrontMode_onlyTheCompletionFunctionDecryptsThroughS3() {
+        var deployed = deployed(cloudFront("ExistingBucketName", "studio-renders", "VideoBucketKmsKeyArn", VIDEO_KMS_KEY,
+                "CloudFrontPrivateKeyKmsKeyArn", KMS_KEY));
+
+        var completion = s3KmsStatements(deployed, "VideoCompletionFunction");
+        assertEquals(1, completion.size());
+        assertEquals(List.of(VIDEO_KMS_KEY), list(completion.getFirst().get("Resource")));
+        assertEquals(List.of(), s3KmsStatements(deployed, "VideoUrlFunction"));
+        assertEquals(List.of(), s3KmsStatements(deployed, "WebhookRedeliveryFunction"));
+        for (String function : FUNCTIONS) {
+            assertTrue(statements(deployed, function).stream().anyMatch(s -> list(s.get("Resource")).equals(List.of(KMS_KEY))),
+                    function + " still decrypts the CloudFront private key");
+        }
+    }
+
+    @Test
+    void videoBucketKmsKey_empty_noKmsStatementForS3() {
+        for (var parameters : List.of(Map.of("ExistingBucketName", "studio-renders"), Map.<String, String>of(), cloudFront(),
+                cloudFront("CloudFrontPrivateKeyKmsKeyArn", KMS_KEY))) {
+            var deployed = deployed(parameters);
+            for (String function : FUNCTIONS) {
+                assertEquals(List.of(), s3KmsStatements(deployed, function), function + " with " + parameters);
+                assertFalse(statements(deployed, function).stream().anyMatch(s -> "DecryptVideos".equals(s.get("Sid"))),
+                        function + " with " + parameters);
+            }
+        }
+    }
+
+    /** A key ARN, or nothing: an IAM policy on an alias or a bare key id would not let the functions use the key. */
+    @Test
+    void videoBucketKmsKeyArn_templatePatternAcceptsKeyArnsOnly() {
+        var pattern = Pattern.compile(String.valueOf(((Map<?, ?>) template.section("Parameters")
+                .get("VideoBucketKmsKeyArn")).get("AllowedPattern")));
+
+        assertTrue(pattern.matcher("").matches(), "empty: the bucket is not encrypted with a key of the user's");
+        assertTrue(pattern.matcher(VIDEO_KMS_KEY).matches(), "a multi-Region key");
+        assertTrue(pattern.matcher(KMS_KEY).matches());
+        assertTrue(pattern.matcher("arn:aws-us-gov:kms:us-gov-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab").matches());
+        assertFalse(pattern.matcher("arn:aws:kms:" + REGION + ":123456789012:alias/video-links").matches());
+        assertFalse(pattern.matcher("1234abcd-12ab-34cd-56ef-1234567890ab").matches());
+        assertFalse(pattern.matcher("arn:aws:kms:" + REGION + ":123456789012:key/*").matches());
+        assertFalse(pattern.matcher(KMS_KEY + " ").matches());
     }
 
     /** Deployments that differ in what the functions may list: signing mode, bucket and prefix. */
