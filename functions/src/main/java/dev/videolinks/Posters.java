@@ -1,7 +1,8 @@
 package dev.videolinks;
 
+import dev.videolinks.store.ImageIndex;
+import dev.videolinks.store.VideoStore;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -16,22 +17,22 @@ import software.amazon.awssdk.services.s3.S3Client;
  * signs it without asking S3.
  *
  * <p>Either may come first. An image's own event lists the keys beside it (one ListObjectsV2), records which
- * images share that base name in the {@link KeyIndex} and gives each recorded video beside it its poster. A video
- * reads that record (one GetItem, not a listing: most videos have no poster) after it claimed its key. So an image
- * that lands while its video is being recorded is seen by one or the other: the video's read, or the image's
- * event, which finds the video claimed and waits briefly (at most {@link #WAITS}) for its entry.
+ * images share that base name in the {@link ImageIndex} and gives each recorded video beside it its poster. A
+ * video reads that record (one GetItem, not a listing: most videos have no poster) before it is recorded, and again
+ * after ({@link #recorded}). So an image that lands while its video is being recorded is seen by one or the other:
+ * the image's event finds the video recorded, or the video's second read finds the image.
  */
-final class Posters {
+public final class Posters {
 
-    static final String POSTER_KEY = "poster-key";
+    public static final String POSTER_KEY = "poster-key";
     /** Image extensions, in the order of preference when several images share a video's base name. */
     static final List<String> EXTENSIONS = List.of("jpg", "jpeg", "png", "webp");
     private static final Map<String, String> TYPES = Map.of("jpg", "image/jpeg", "jpeg", "image/jpeg", "png", "image/png",
             "webp", "image/webp");
     /** The keys one listing looks at (one ListObjectsV2 page): a video, its images and sidecars, with room to spare. */
     static final int MAX_SIBLINGS = 100;
-    /** The waits for a video that was claimed but not yet recorded when its poster's event looked for it. */
-    static final List<Duration> WAITS = List.of(Duration.ofMillis(200), Duration.ofMillis(400), Duration.ofMillis(800));
+    /** Reads of a video's key, when its version changed between the read and the poster's write. */
+    private static final int ATTEMPTS = 3;
 
     /** The videos and the images that share a base name, and the best of those images (or null). */
     record Siblings(List<String> videos, List<String> images) {
@@ -46,27 +47,25 @@ final class Posters {
     private final String bucket;
     private final VideoKeys keys;
     private final S3Client s3;
-    private final KeyIndex keyIndex;
-    private final VideoTable table;
-    private final WebhookClient.Sleeper sleeper;
+    private final VideoStore store;
+    private final ImageIndex images;
 
-    Posters(String bucket, VideoKeys keys, S3Client s3, KeyIndex keyIndex, VideoTable table, WebhookClient.Sleeper sleeper) {
+    Posters(String bucket, VideoKeys keys, S3Client s3, VideoStore store, ImageIndex images) {
         this.bucket = bucket;
         this.keys = keys;
         this.s3 = s3;
-        this.keyIndex = keyIndex;
-        this.table = table;
-        this.sleeper = sleeper;
+        this.store = store;
+        this.images = images;
     }
 
     /** The extension of the key's last path segment, or null. */
-    static String extension(String key) {
+    public static String extension(String key) {
         int dot = key.lastIndexOf('.');
         return dot < 0 || dot < key.lastIndexOf('/') ? null : key.substring(dot + 1);
     }
 
     /** The key without the extension of its last path segment. */
-    static String baseName(String key) {
+    public static String baseName(String key) {
         String extension = extension(key);
         return extension == null ? key : key.substring(0, key.length() - extension.length() - 1);
     }
@@ -102,16 +101,32 @@ final class Posters {
                     + " must name a .jpg, .jpeg, .png or .webp object under VIDEO_PREFIX; looking for an image beside the video");
         }
         String base = baseName(video.key());
-        return best(keyIndex.imagesBeside(base).stream().map(extension -> base + "." + extension).toList());
+        return best(images.imagesBeside(base).stream().map(extension -> base + "." + extension).toList());
+    }
+
+    /**
+     * A video was just recorded with the poster {@link #posterOf} found: an image beside it that landed in between
+     * (its event wrote the image index before it looked for the video, and did not find it yet) is its poster now.
+     * The video read the index before its write and reads it again after, so one of the two sees the image.
+     */
+    void recorded(Video video) {
+        if (video.metadata().containsKey(POSTER_KEY) && isPosterKey(video.metadata().get(POSTER_KEY))) {
+            return;
+        }
+        String base = baseName(video.key());
+        String now = best(images.imagesBeside(base).stream().map(extension -> base + "." + extension).toList());
+        if (now != null && !now.equals(video.posterKey())) {
+            images.setPoster(new VideoVersion(video.jobId(), video.key(), video.etag(), video.versionId()), extension(now));
+        }
     }
 
     /**
      * An image was created or removed: every recorded video with its base name gets the best image beside it now
      * (none after the last one went), unless its metadata names its poster. No webhook: the API answers it.
      */
-    Attached imageChanged(String imageKey) throws InterruptedException {
+    Attached imageChanged(String imageKey) {
         Siblings siblings = siblings(imageKey);
-        keyIndex.imagesBeside(baseName(imageKey), siblings.images().stream().map(Posters::extension)
+        images.recordImages(baseName(imageKey), siblings.images().stream().map(Posters::extension)
                 .collect(java.util.stream.Collectors.toSet()));
         String extension = siblings.image() == null ? null : extension(siblings.image());
         var videos = new java.util.ArrayList<String>();
@@ -126,30 +141,29 @@ final class Posters {
         return new Attached(videos, jobId, siblings.image());
     }
 
-    /** Gives the recorded video this poster extension (or none); the job it is in, or empty if it is not recorded. */
-    private Optional<String> attach(String videoKey, String extension) throws InterruptedException {
-        for (int round = 0; ; round++) {
-            Optional<KeyIndex.Entry> entry = keyIndex.entry(videoKey);
-            if (entry.isEmpty() || entry.get().removed()) {
-                // Not claimed yet: once it is, the video reads the image index, which this event wrote before looking.
+    /**
+     * Gives the recorded video this poster extension (or none); the job it is in, or empty if it is not recorded. A
+     * version recorded between the read of the key and the write is read again, a few times at most.
+     */
+    private Optional<String> attach(String videoKey, String extension) {
+        for (int round = 0; round < ATTEMPTS; round++) {
+            Optional<VideoVersion> holding = store.holding(videoKey);
+            if (holding.isEmpty()) {
+                // Not recorded yet: when it is, the video reads the image index, which this event wrote before looking.
                 return Optional.empty();
             }
-            var set = table.setPoster(entry.get().version(videoKey), extension);
+            var set = images.setPoster(holding.get(), extension);
             switch (set) {
                 case SET -> {
-                    return Optional.of(entry.get().jobId());
+                    return Optional.of(holding.get().jobId());
                 }
                 case NAMED_BY_METADATA -> {
                     return Optional.empty();
                 }
-                case NOT_RECORDED -> {
-                    if (round == WAITS.size()) {
-                        return Optional.empty();
-                    }
-                    sleeper.sleep(WAITS.get(round));
-                }
+                case NOT_RECORDED -> { }
             }
         }
+        return Optional.empty();
     }
 
     /**

@@ -194,7 +194,7 @@ class CloudFrontHandlersTest {
         clock.advance(Duration.ofMinutes(1));
 
         var report = Wiring.of(env(), LocalS3.CREDENTIALS, clock, CheckedLog.into(logs)).redelivery()
-                .run(clock.instant().plus(Duration.ofMinutes(4)), CheckedLog.into(logs));
+                .run(new VideoRecorder.Invocation("redelivery-" + java.util.UUID.randomUUID(), clock.instant().plus(Duration.ofMinutes(4))), CheckedLog.into(logs));
 
         assertEquals(1, report.delivered());
         var url = URI.create(receiver.requests().getLast().json().at("/data/videos/0/file_url").asText());

@@ -1,5 +1,6 @@
 package dev.videolinks;
 
+import dev.videolinks.store.VideoStore;
 import dev.videolinks.testing.LocalS3;
 import dev.videolinks.testing.WebhookReceiver;
 import dev.videolinks.testing.MutableClock;
@@ -131,7 +132,7 @@ final class Pipeline implements AutoCloseable {
     }
 
     Job job(String jobId) {
-        return new VideoTable(aws.dynamoDb().client(), table).job(jobId).orElseThrow();
+        return new VideoStore(aws.dynamoDb().client(), table).job(jobId).orElseThrow();
     }
 
     List<String> logLines(String event) {

@@ -1,5 +1,6 @@
 package dev.videolinks;
 
+import dev.videolinks.store.VideoStore;
 import dev.videolinks.testing.LocalS3;
 import dev.videolinks.testing.LocalDynamoDb;
 import dev.videolinks.testing.WebhookReceiver;
@@ -117,7 +118,7 @@ class VideoCompletionHandlerTest {
     }
 
     Job job(String jobId) {
-        return new VideoTable(aws.dynamoDb().client(), table).job(jobId).orElseThrow();
+        return new VideoStore(aws.dynamoDb().client(), table).job(jobId).orElseThrow();
     }
 
     Delivery delivery(String jobId) {
