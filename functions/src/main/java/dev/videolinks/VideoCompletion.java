@@ -1,5 +1,6 @@
 package dev.videolinks;
 
+import dev.videolinks.store.Change;
 import dev.videolinks.store.Lease;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -66,6 +67,7 @@ final class VideoCompletion {
         var outcomes = new ArrayList<ObjectOutcome>();
         var touched = new LinkedHashMap<String, Job>();
         var leases = new HashMap<String, Lease>();
+        var queued = new java.util.HashSet<String>();
         for (ObjectEvent event : batch.objects()) {
             ObjectOutcome outcome;
             if (!event.bucket().equals(bucket)) {
@@ -80,6 +82,9 @@ final class VideoCompletion {
                         touched.put(job.getKey().jobId(), job.getKey());
                         if (job.getValue() != null) {
                             leases.put(job.getKey().jobId(), job.getValue());
+                        } else if (recorded.change().kind() != Change.Kind.DUPLICATE) {
+                            // This write started the delivery of a new set, but another invocation holds the job's lease.
+                            queued.add(job.getKey().jobId());
                         }
                     }
                     if (recorded.change().conflicts() > 0) {
@@ -104,6 +109,12 @@ final class VideoCompletion {
                     log.info("job.waiting", "job_id", job.jobId(), "videos", job.videos().size(),
                             "expected", job.expectedVideos());
                 }
+                continue;
+            }
+            if (!leases.containsKey(job.jobId()) && queued.contains(job.jobId())) {
+                log.info("webhook.queued", "job_id", job.jobId(), "webhook_id", job.webhookId(),
+                        "reason", "an earlier set of the job's videos is being sent; this one follows it");
+                deliveries.add(JobDelivery.Result.pending(job.jobId(), job.webhookId()));
                 continue;
             }
             deliveries.add(delivery.deliver(job, leases.get(job.jobId()), invocation, log));

@@ -101,7 +101,10 @@ final class VideoRecorder {
         String jobId = video.jobId();
         var outcome = switch (change.kind()) {
             case RECORDED -> new ObjectOutcome(key, Outcome.RECORDED, jobId, null);
-            case DUPLICATE -> new ObjectOutcome(key, Outcome.DUPLICATE, jobId, null);
+            case DUPLICATE -> event.kind().isRemoval()
+                    ? new ObjectOutcome(key, Outcome.IGNORED, jobId, "the key still holds the recorded video: another"
+                            + " version was deleted")
+                    : new ObjectOutcome(key, Outcome.DUPLICATE, jobId, null);
             case STALE -> new ObjectOutcome(key, Outcome.STALE, jobId, "a later event of the key was recorded already");
             case OWNER_CONFLICT -> new ObjectOutcome(key, Outcome.OWNER_CONFLICT, jobId, "the job belongs to another user",
                     change.job().owner(), video.userId());

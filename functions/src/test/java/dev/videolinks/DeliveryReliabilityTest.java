@@ -119,11 +119,14 @@ class DeliveryReliabilityTest {
         aws.s3().put(Events.BUCKET, key(job), ("bytes of " + job).getBytes(StandardCharsets.UTF_8), "video/mp4", Map.of());
     }
 
-    /** One invocation; true when it succeeded, false when it failed (Lambda would retry it). */
+    /**
+     * One invocation of its own (a duplicate of an S3 event is another invocation, with another request id); true
+     * when it succeeded, false when it failed (Lambda would retry it).
+     */
     static boolean invoke(VideoCompletionHandler handler, String job) throws Exception {
         try {
             handler.handleRequest(new ByteArrayInputStream(VideoCompletionHandlerTest.eventFor(key(job))),
-                    new ByteArrayOutputStream(), TestContext.of("req-" + job));
+                    new ByteArrayOutputStream(), TestContext.of("req-" + job + "-" + java.util.UUID.randomUUID()));
             return true;
         } catch (VideoCompletionHandler.WebhookDeliveryException e) {
             return false;

@@ -478,6 +478,7 @@ class VideoCompletionHandlerTest {
         String key = "generated_videos/renders/final.mp4";
         putVideo(key, VIDEO, Map.of("job-id", "job_from_metadata", "user-id", "user_42"));
         invoke(handler, eventFor(key));
+        aws.s3().client().deleteObject(d -> d.bucket(Events.BUCKET).key(key));
         byte[] removal = eventFor(key, "ObjectRemoved:Delete");
 
         JsonNode report = invoke(handler, removal);
