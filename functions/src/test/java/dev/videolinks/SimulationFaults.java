@@ -76,12 +76,19 @@ final class SimulationFaults {
         };
     }
 
+    /** The DynamoDB operations each function called, over every history of this JVM: what its IAM policy must grant. */
+    static final java.util.Map<String, java.util.Set<String>> OPERATIONS = new java.util.concurrent.ConcurrentHashMap<>();
+
     private Object call(DynamoDbClient real, Method method, Object[] args) throws Throwable {
         if (method.getDeclaringClass() == Object.class || method.getName().equals("close")
                 || method.getName().equals("serviceName") || method.getName().equals("serviceClientConfiguration")) {
             return method.invoke(real, args);
         }
         scheduler.gate();
+        var actor = SimulationScheduler.current();
+        String function = actor == null ? "VideoUrlFunction"
+                : actor.name.startsWith("redelivery") ? "WebhookRedeliveryFunction" : "VideoCompletionFunction";
+        OPERATIONS.computeIfAbsent(function, f -> java.util.concurrent.ConcurrentHashMap.newKeySet()).add(method.getName());
         calls.accept("dynamodb " + method.getName() + " " + (args == null ? "" : normal(java.util.Arrays.toString(args))));
         boolean inInvocation = SimulationScheduler.current() != null;
         Rates now = rates;

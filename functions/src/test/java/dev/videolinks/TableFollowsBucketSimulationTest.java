@@ -1,5 +1,7 @@
 package dev.videolinks;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
@@ -26,6 +28,7 @@ import org.junit.jupiter.api.Test;
  * {@code functions/target/simulation-failures.txt}. {@code -Dsimulation.trace=true} writes each run's steps and
  * calls to {@code functions/target/simulation-traces/}: two runs of one seed write the same trace.
  */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class TableFollowsBucketSimulationTest {
 
     static final int HISTORIES = 2_000;
@@ -34,6 +37,7 @@ class TableFollowsBucketSimulationTest {
     private static final int SHRUNK = 3;
 
     @Test
+    @org.junit.jupiter.api.Order(1)
     void randomHistories_anyOrderRepeatsAndFaults_tableFollowsTheBucket() throws Exception {
         String replay = System.getProperty("simulation.seed");
         long first = Long.getLong("simulation.firstSeed", 1);
@@ -105,6 +109,33 @@ class TableFollowsBucketSimulationTest {
             report.append("\nfailing seeds: ").append(failures.keySet().stream().limit(50).toList());
             fail(report.toString());
         }
+    }
+
+    /**
+     * Each function's IAM policy grants every DynamoDB operation it called in the histories, and the completion and
+     * redelivery functions no more: least privilege, from what the code does rather than from a list kept by hand.
+     */
+    @Test
+    @org.junit.jupiter.api.Order(2)
+    void dynamoDbOperationsOfTheHistories_grantedByEachFunctionsPolicyAndNothingMore() throws Exception {
+        if (SimulationFaults.OPERATIONS.isEmpty()) {
+            randomHistories_anyOrderRepeatsAndFaults_tableFollowsTheBucket();
+        }
+        var template = new CloudFrontTemplateTest();
+        var deployed = template.deployed(Map.of());
+        var iam = Map.of("getItem", "dynamodb:GetItem", "batchGetItem", "dynamodb:BatchGetItem",
+                "updateItem", "dynamodb:UpdateItem", "transactWriteItems", "dynamodb:UpdateItem",
+                "query", "dynamodb:Query", "queryPaginator", "dynamodb:Query");
+        SimulationFaults.OPERATIONS.forEach((function, operations) -> {
+            var needed = new java.util.TreeSet<String>();
+            operations.forEach(operation -> needed.add(java.util.Objects.requireNonNull(iam.get(operation), operation)));
+            var granted = new java.util.TreeSet<>(CloudFrontTemplateTest.actions(template.statements(deployed, function),
+                    "dynamodb"));
+            assertTrue(granted.containsAll(needed), function + " needs " + needed + ", is granted " + granted);
+            if (!function.equals("VideoUrlFunction")) {
+                assertEquals(needed, granted, function + ": grants what it never calls");
+            }
+        });
     }
 
     /** Every failing history and what it broke, in target/simulation-failures.txt. */
