@@ -68,6 +68,19 @@ final class Pipeline implements AutoCloseable {
                 ? Thread::sleep : duration -> ((MutableClock) clock).advance(duration)).completionHandler();
     }
 
+    /** The completion function with these hooks between it and AWS (a fault, a pause). */
+    VideoCompletionHandler completion(Wiring.ClientHooks hooks) {
+        return Wiring.of(env(), LocalS3.CREDENTIALS, clock, CheckedLog.into(logs)).sleepingWith(clock == Clock.systemUTC()
+                ? Thread::sleep : duration -> ((MutableClock) clock).advance(duration)).withClientHooks(hooks).completionHandler();
+    }
+
+    /** One invocation of a handler with a request id (a Lambda retry keeps its invocation's): its answer. */
+    JsonNode invoke(VideoCompletionHandler handler, byte[] event, String requestId) throws IOException {
+        var out = new ByteArrayOutputStream();
+        handler.handleRequest(new ByteArrayInputStream(event), out, TestContext.of(requestId));
+        return TestJson.MAPPER.readTree(out.toByteArray());
+    }
+
     Redelivery redelivery() {
         return Wiring.of(env(), LocalS3.CREDENTIALS, clock, CheckedLog.into(logs)).redelivery();
     }
