@@ -34,11 +34,16 @@ public final class Posters {
     /** Reads of a video's key, when its version changed between the read and the poster's write. */
     private static final int ATTEMPTS = 3;
 
-    /** The videos and the images that share a base name, and the best of those images (or null). */
-    record Siblings(List<String> videos, List<String> images) {
+    /** The videos and the images (with their ETags) that share a base name, and the best of those images (or null). */
+    record Siblings(List<String> videos, Map<String, String> images) {
         String image() {
-            return best(images);
+            return best(List.copyOf(images.keySet()));
         }
+    }
+
+    /** A video's poster: the image's key and its ETag (null when not known). */
+    record Poster(String key, String etag) {
+        static final Poster NONE = new Poster(null, null);
     }
 
     /** The videos whose poster an image's event set, the job of the first, and the image they have now (or null). */
@@ -91,17 +96,24 @@ public final class Posters {
      * The poster of a video about to be recorded: the key its metadata names, else the best image beside it, as
      * the images' own events recorded them.
      */
-    String posterOf(Video video, Log log) {
+    Poster posterOf(Video video, Log log) {
         String named = video.metadata().get(POSTER_KEY);
         if (named != null) {
             if (isPosterKey(named)) {
-                return named;
+                return new Poster(named, images.imagesBeside(baseName(named)).get(extension(named)));
             }
             log.warn("video.poster_key_ignored", "job_id", video.jobId(), "key", video.key(), "reason", "metadata poster-key"
                     + " must name a .jpg, .jpeg, .png or .webp object under VIDEO_PREFIX; looking for an image beside the video");
         }
-        String base = baseName(video.key());
-        return best(images.imagesBeside(base).stream().map(extension -> base + "." + extension).toList());
+        return beside(video.key());
+    }
+
+    /** The best image beside the key, as the images' own events recorded them. */
+    private Poster beside(String key) {
+        String base = baseName(key);
+        Map<String, String> found = images.imagesBeside(base);
+        String best = best(found.keySet().stream().map(extension -> base + "." + extension).toList());
+        return best == null ? Poster.NONE : new Poster(best, found.get(extension(best)));
     }
 
     /**
@@ -113,10 +125,10 @@ public final class Posters {
         if (video.metadata().containsKey(POSTER_KEY) && isPosterKey(video.metadata().get(POSTER_KEY))) {
             return;
         }
-        String base = baseName(video.key());
-        String now = best(images.imagesBeside(base).stream().map(extension -> base + "." + extension).toList());
-        if (now != null && !now.equals(video.posterKey())) {
-            images.setPoster(new VideoVersion(video.jobId(), video.key(), video.etag(), video.versionId()), extension(now));
+        Poster now = beside(video.key());
+        if (now.key() != null && (!now.key().equals(video.posterKey()) || !java.util.Objects.equals(now.etag(), video.posterEtag()))) {
+            images.setPoster(new VideoVersion(video.jobId(), video.key(), video.etag(), video.versionId()),
+                    extension(now.key()), now.etag());
         }
     }
 
@@ -126,13 +138,16 @@ public final class Posters {
      */
     Attached imageChanged(String imageKey) {
         Siblings siblings = siblings(imageKey);
-        images.recordImages(baseName(imageKey), siblings.images().stream().map(Posters::extension)
-                .collect(java.util.stream.Collectors.toSet()));
-        String extension = siblings.image() == null ? null : extension(siblings.image());
+        var byExtension = new java.util.TreeMap<String, String>();
+        siblings.images().forEach((image, etag) -> byExtension.put(extension(image), etag));
+        images.recordImages(baseName(imageKey), byExtension);
+        String best = siblings.image();
+        String extension = best == null ? null : extension(best);
+        String etag = best == null ? null : siblings.images().get(best);
         var videos = new java.util.ArrayList<String>();
         String jobId = null;
         for (String video : siblings.videos()) {
-            Optional<String> job = attach(video, extension);
+            Optional<String> job = attach(video, extension, etag);
             if (job.isPresent()) {
                 videos.add(video);
                 jobId = jobId == null ? job.get() : jobId;
@@ -145,14 +160,14 @@ public final class Posters {
      * Gives the recorded video this poster extension (or none); the job it is in, or empty if it is not recorded. A
      * version recorded between the read of the key and the write is read again, a few times at most.
      */
-    private Optional<String> attach(String videoKey, String extension) {
+    private Optional<String> attach(String videoKey, String extension, String etag) {
         for (int round = 0; round < ATTEMPTS; round++) {
             Optional<VideoVersion> holding = store.holding(videoKey);
             if (holding.isEmpty()) {
                 // Not recorded yet: when it is, the video reads the image index, which this event wrote before looking.
                 return Optional.empty();
             }
-            var set = images.setPoster(holding.get(), extension);
+            var set = images.setPoster(holding.get(), extension, etag);
             switch (set) {
                 case SET -> {
                     return Optional.of(holding.get().jobId());
@@ -174,11 +189,14 @@ public final class Posters {
     Siblings siblings(String key) {
         String prefix = baseName(key) + ".";
         var listed = s3.listObjectsV2(list -> list.bucket(bucket).prefix(prefix).delimiter("/").maxKeys(MAX_SIBLINGS))
-                .contents().stream().map(software.amazon.awssdk.services.s3.model.S3Object::key)
-                .filter(sibling -> sibling.indexOf('.', prefix.length()) < 0 && sibling.indexOf('/', prefix.length()) < 0)
+                .contents().stream()
+                .filter(sibling -> sibling.key().indexOf('.', prefix.length()) < 0 && sibling.key().indexOf('/', prefix.length()) < 0)
                 .toList();
-        return new Siblings(listed.stream().filter(keys::hasVideoExtension).toList(),
-                listed.stream().filter(Posters::isImage).toList());
+        var images = new java.util.LinkedHashMap<String, String>();
+        listed.stream().filter(sibling -> isImage(sibling.key()))
+                .forEach(image -> images.put(image.key(), image.eTag() == null ? null : image.eTag().replace("\"", "")));
+        return new Siblings(listed.stream().map(software.amazon.awssdk.services.s3.model.S3Object::key)
+                .filter(keys::hasVideoExtension).toList(), images);
     }
 
     /** The preferred image: by extension ({@link #EXTENSIONS}, any case), then by key; null when there is none. */

@@ -122,7 +122,7 @@ final class Priming {
                             .range("bytes=0-" + (ByteRanges.HEAD_BYTES - 1)).ifMatch("\"etag\"")))
                     + stopped(() -> posters.siblings(video.key()))
                     + stopped(() -> posters.posterOf(video, Log.to(line -> { })))
-                    + stopped(() -> images.setPoster(new VideoVersion("j", video.key(), "etag", null), "jpg"))
+                    + stopped(() -> images.setPoster(new VideoVersion("j", video.key(), "etag", null), "jpg", "etag"))
                     + (secrets == null ? 0 : primeCloudFront(config.signing().cloudFront(), secrets, video));
         } catch (IOException e) {
             throw new UncheckedIOException("priming could not serialize its own sample", e);

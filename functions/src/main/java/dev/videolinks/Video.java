@@ -24,7 +24,8 @@ public record Video(
         String sequencer,
         Instant recordedAt,
         VideoFacts facts,
-        String posterKey) {
+        String posterKey,
+        String posterEtag) {
 
     public Video {
         metadata = Map.copyOf(metadata);
@@ -35,7 +36,15 @@ public record Video(
     public Video(String jobId, String userId, int videoCount, String bucket, String key, String etag, String versionId, long size,
             String contentType, Map<String, String> metadata, String sequencer, Instant recordedAt) {
         this(jobId, userId, videoCount, bucket, key, etag, versionId, size, contentType, metadata, sequencer, recordedAt,
-                VideoFacts.UNKNOWN, null);
+                VideoFacts.UNKNOWN, null, null);
+    }
+
+    /** A video with its facts and a poster whose ETag is not known. */
+    public Video(String jobId, String userId, int videoCount, String bucket, String key, String etag, String versionId, long size,
+            String contentType, Map<String, String> metadata, String sequencer, Instant recordedAt, VideoFacts facts,
+            String posterKey) {
+        this(jobId, userId, videoCount, bucket, key, etag, versionId, size, contentType, metadata, sequencer, recordedAt,
+                facts, posterKey, null);
     }
 
     /** A video built field by field, by name: where it comes from a HeadObject answer or a table entry. */
@@ -43,9 +52,10 @@ public record Video(
         return new Builder();
     }
 
-    public Video with(VideoFacts facts, String posterKey) {
+    /** The same video with its facts and its poster: the image's key and ETag (the ETag null when not known). */
+    public Video with(VideoFacts facts, String posterKey, String posterEtag) {
         return new Video(jobId, userId, videoCount, bucket, key, etag, versionId, size, contentType, metadata, sequencer,
-                recordedAt, facts, posterKey);
+                recordedAt, facts, posterKey, posterEtag);
     }
 
     /** What makes this version differ from another version of the same key. */
@@ -57,10 +67,14 @@ public record Video(
         return VideoKeys.filename(key);
     }
 
-    /** The poster image as an object to sign the way the video is signed (its latest version, its stored type). */
+    /**
+     * The poster image as an object to sign the way the video is signed: its latest version, its type by its name,
+     * and its ETag when known, which a CloudFront URL carries (so a replaced poster is not the edge's cached one).
+     */
     public Optional<Video> poster() {
         return Optional.ofNullable(posterKey).map(poster -> builder().jobId(jobId).userId(userId).videoCount(videoCount)
-                .bucket(bucket).key(poster).etag("").contentType(Posters.imageType(poster)).recordedAt(recordedAt).build());
+                .bucket(bucket).key(poster).etag(posterEtag == null ? "" : posterEtag).contentType(Posters.imageType(poster))
+                .recordedAt(recordedAt).build());
     }
 
     public static final class Builder {
@@ -78,6 +92,7 @@ public record Video(
         private Instant recordedAt;
         private VideoFacts facts = VideoFacts.UNKNOWN;
         private String posterKey;
+        private String posterEtag;
 
         private Builder() {}
 
@@ -95,10 +110,11 @@ public record Video(
         public Builder recordedAt(Instant recordedAt) { this.recordedAt = recordedAt; return this; }
         public Builder facts(VideoFacts facts) { this.facts = facts; return this; }
         public Builder posterKey(String posterKey) { this.posterKey = posterKey; return this; }
+        public Builder posterEtag(String posterEtag) { this.posterEtag = posterEtag; return this; }
 
         public Video build() {
             return new Video(jobId, userId, videoCount, bucket, key, etag, versionId, size, contentType, metadata, sequencer,
-                    recordedAt, facts, posterKey);
+                    recordedAt, facts, posterKey, posterEtag);
         }
     }
 }

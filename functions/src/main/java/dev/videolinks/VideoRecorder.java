@@ -154,8 +154,8 @@ final class VideoRecorder {
      * The video with its facts and poster. An entry that would not fit with them is kept without them, with a WARN:
      * no input the README allows comes near (JobLimitsTest), and a video without facts beats no video.
      */
-    private static Video described(Video video, VideoFacts facts, String posterKey, Log log) {
-        Video described = video.with(facts, posterKey);
+    private static Video described(Video video, VideoFacts facts, Posters.Poster poster, Log log) {
+        Video described = video.with(facts, poster.key(), poster.etag());
         if (VideoStore.fits(described)) {
             return described;
         }

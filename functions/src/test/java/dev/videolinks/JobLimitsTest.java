@@ -111,9 +111,10 @@ class JobLimitsTest extends PipelineTest {
             var video = new Video("j_worst", "user_42", 100, Events.BUCKET, longKey("j_worst", i),
                     "0123456789abcdef0123456789abcdef-10000", "3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY+MTRCxf",
                     5_000_000_000L, "video/mp4; codecs=\"avc1.640028, mp4a.40.2\"", metadata,
-                    ObjectEvent.sequencer("0066F2A1B3C4D5E6F7"), Instant.now(), LONGEST_FACTS, metadata.get(Posters.POSTER_KEY));
+                    ObjectEvent.sequencer("0066F2A1B3C4D5E6F7"), Instant.now(), LONGEST_FACTS, metadata.get(Posters.POSTER_KEY),
+                    "fedcba9876543210fedcba9876543210-10000");
             assertEquals(VideoStore.MAX_FACTS_BYTES, VideoStore.entryBytes(video)
-                    - VideoStore.entryBytes(video.with(VideoFacts.UNKNOWN, null)));
+                    - VideoStore.entryBytes(video.with(VideoFacts.UNKNOWN, null, null)));
             assertTrue(VideoStore.fits(video));
             assertEquals(Change.Kind.RECORDED, StoreFixtures.record(table, video).kind());
         }

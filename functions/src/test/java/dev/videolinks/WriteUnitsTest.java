@@ -95,6 +95,12 @@ class WriteUnitsTest extends PipelineTest {
 
         pipeline.invoke(handler, created, "req-1");
         units.put("a one-video job: recorded, sent, its outcome recorded", meter.take());
+        for (String id : List.of("j_one", "key#" + one)) {
+            var item = aws.dynamoDb().client().getItem(g -> g.tableName(pipeline.table).key(Map.of("job_id",
+                    software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(id)))).item();
+            System.out.println("write units: the item " + id + " is " + dev.videolinks.store.Attributes.size(item) + " bytes");
+        }
+        meter.take();
         pipeline.invoke(handler, created, "req-2");
         units.put("a duplicate of that event", meter.take());
         String first = "generated_videos/user_42/j_two/a.mp4";

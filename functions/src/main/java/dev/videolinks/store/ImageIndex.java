@@ -3,9 +3,7 @@ package dev.videolinks.store;
 import static dev.videolinks.store.Attributes.s;
 
 import dev.videolinks.VideoVersion;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -22,7 +20,8 @@ public final class ImageIndex {
     public enum PosterChange { SET, NAMED_BY_METADATA, NOT_RECORDED }
 
     private static final String PREFIX = "images#";
-    private static final String EXTENSIONS = "exts";
+    /** A map of each image's extension to its ETag. */
+    private static final String IMAGES = "imgs";
 
     private final DynamoDbClient dynamoDb;
     private final String table;
@@ -32,36 +31,52 @@ public final class ImageIndex {
         this.table = table;
     }
 
-    /** The extensions of the images beside a base name ({@code jpg}, {@code png} for {@code clip.jpg}, {@code clip.png}). */
-    public Set<String> imagesBeside(String baseName) {
+    /**
+     * The images beside a base name, each extension with the image's ETag ({@code jpg}, {@code png} for
+     * {@code clip.jpg}, {@code clip.png}).
+     */
+    public Map<String, String> imagesBeside(String baseName) {
         var item = dynamoDb.getItem(get -> get.tableName(table).consistentRead(true).key(key(baseName))).item();
-        return item == null || !item.containsKey(EXTENSIONS) ? Set.of() : Set.copyOf(item.get(EXTENSIONS).ss());
+        if (item == null || !item.containsKey(IMAGES)) {
+            return Map.of();
+        }
+        var images = new java.util.TreeMap<String, String>();
+        item.get(IMAGES).m().forEach((extension, etag) -> images.put(extension, etag.s()));
+        return images;
     }
 
-    /** Records the extensions of the images beside a base name, as a listing just saw them. */
-    public void recordImages(String baseName, Set<String> extensions) {
+    /** Records the images beside a base name, as a listing just saw them: each extension with its ETag. */
+    public void recordImages(String baseName, Map<String, String> images) {
         var update = new ItemUpdate(table, key(baseName));
-        if (extensions.isEmpty()) {
-            update.remove("#", EXTENSIONS);
+        if (images.isEmpty()) {
+            update.remove("#", IMAGES);
         } else {
-            update.set("# = ?", EXTENSIONS, AttributeValue.fromSs(List.copyOf(extensions)));
+            var map = new java.util.HashMap<String, AttributeValue>();
+            images.forEach((extension, etag) -> map.put(extension, s(etag)));
+            update.set("# = ?", IMAGES, AttributeValue.fromM(map));
         }
         dynamoDb.updateItem(update.request(ReturnValue.NONE));
     }
 
     /**
-     * Sets the poster of a recorded version to the image beside it with this extension, or removes it (null), unless
-     * the video's metadata names its poster.
+     * Sets the poster of a recorded version to the image beside it with this extension and ETag, or removes it
+     * (null), unless the video's metadata names its poster.
      */
-    public PosterChange setPoster(VideoVersion version, String extension) {
+    public PosterChange setPoster(VideoVersion version, String extension, String etag) {
         if (version.etag() == null) {
             return PosterChange.NOT_RECORDED;
         }
         var update = new ItemUpdate(table, JobItem.key(version.jobId()));
         if (extension == null) {
-            update.remove("#.#.#", JobItem.VIDEOS, version.key(), VideoEntry.POSTER);
+            update.remove("#.#.#, #.#.#", JobItem.VIDEOS, version.key(), VideoEntry.POSTER,
+                    JobItem.VIDEOS, version.key(), VideoEntry.POSTER_ETAG);
         } else {
             update.set("#.#.# = ?", JobItem.VIDEOS, version.key(), VideoEntry.POSTER, s(extension));
+            if (etag == null) {
+                update.remove("#.#.#", JobItem.VIDEOS, version.key(), VideoEntry.POSTER_ETAG);
+            } else {
+                update.set("#.#.# = ?", JobItem.VIDEOS, version.key(), VideoEntry.POSTER_ETAG, s(etag));
+            }
         }
         VideoEntry.whenVersionIs(update, version);
         update.when("attribute_not_exists(#.#.#) OR #.#.# <> ?", JobItem.VIDEOS, version.key(), VideoEntry.POSTER,

@@ -25,12 +25,19 @@ final class VideoEntry {
     /** The {@code pst} of a video whose poster is the key its metadata {@code poster-key} names. */
     static final String POSTER_FROM_METADATA = Posters.POSTER_KEY;
     static final String POSTER = "pst";
+    static final String POSTER_ETAG = "pse";
     private static final String ETAG = "etag";
     private static final String VERSION_ID = "vid";
 
-    /** What the facts and the poster add to an entry at most: a 12-digit duration, 5-digit sides, a 32-character codec, "poster-key". */
+    /** The longest ETag S3 gives: 32 hexadecimal digits, or those, a dash and up to 10,000 parts. */
+    static final int MAX_ETAG = 32 + 1 + 5;
+
+    /**
+     * What the facts and the poster add to an entry at most: a 12-digit duration, 5-digit sides, a 32-character
+     * codec, "poster-key", the poster's ETag.
+     */
     static final int MAX_FACTS_BYTES = (4 + 7) + 2 * (2 + 4) + (3 + VideoFacts.MAX_CODEC_LENGTH) + 2 * (3 + 1)
-            + (4 + POSTER_FROM_METADATA.length());
+            + (4 + POSTER_FROM_METADATA.length()) + (4 + MAX_ETAG);
 
     private VideoEntry() {}
 
@@ -72,6 +79,7 @@ final class VideoEntry {
         }
         if (video.posterKey() != null) {
             entry.put(POSTER, s(poster(video)));
+            putText(entry, POSTER_ETAG, video.posterEtag());
         }
         return AttributeValue.fromM(entry);
     }
@@ -88,7 +96,8 @@ final class VideoEntry {
                 .bucket(bucket).key(key).etag(entry.get("etag").s()).versionId(Attributes.text(entry, "vid"))
                 .size(Attributes.number(entry, "size", 0)).contentType(entry.get("type").s()).metadata(metadata)
                 .sequencer(Attributes.text(entry, "seq")).recordedAt(Attributes.epoch(entry, "at"))
-                .facts(facts).posterKey(posterKey(key, metadata, Attributes.text(entry, "pst")))
+                .facts(facts).posterKey(posterKey(key, metadata, Attributes.text(entry, POSTER)))
+                .posterEtag(Attributes.text(entry, POSTER_ETAG))
                 .build();
     }
 
