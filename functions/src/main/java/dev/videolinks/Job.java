@@ -16,7 +16,7 @@ import java.util.Optional;
 public record Job(String jobId, String owner, long revision, List<Video> videos, Optional<Delivery> delivery) {
 
     public Job {
-        videos = videos.stream().sorted(Comparator.comparing(Video::key)).toList();
+        videos = List.copyOf(videos.stream().sorted(Comparator.comparing(Video::key)).toList());
     }
 
     public Optional<Video> video(String key) {

@@ -105,7 +105,7 @@ public record Video(
         public Builder versionId(String versionId) { this.versionId = versionId; return this; }
         public Builder size(long size) { this.size = size; return this; }
         public Builder contentType(String contentType) { this.contentType = contentType; return this; }
-        public Builder metadata(Map<String, String> metadata) { this.metadata = metadata; return this; }
+        public Builder metadata(Map<String, String> metadata) { this.metadata = Map.copyOf(metadata); return this; }
         public Builder sequencer(String sequencer) { this.sequencer = sequencer; return this; }
         public Builder recordedAt(Instant recordedAt) { this.recordedAt = recordedAt; return this; }
         public Builder facts(VideoFacts facts) { this.facts = facts; return this; }

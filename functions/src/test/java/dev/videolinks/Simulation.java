@@ -229,7 +229,7 @@ final class Simulation {
     }
 
     private void setUp() {
-        faults.calls = call -> {
+        faults.calls = traces == null ? null : call -> {
             var actor = SimulationScheduler.current();
             synchronized (trace) {
                 trace.add("    " + (actor == null ? "main" : actor.name) + ": " + call);

@@ -20,6 +20,10 @@ import java.util.Map;
  */
 public record Change(Kind kind, Job job, Job left, Map<String, Lease> leases, int conflicts) {
 
+    public Change {
+        leases = Map.copyOf(leases);
+    }
+
     public enum Kind {
         /** The video is now in its job. */
         RECORDED,
