@@ -38,6 +38,15 @@ final class DynamoDbFaults {
         return this;
     }
 
+    /**
+     * The next call of this method is cancelled by a concurrent transaction ({@code TransactionConflict}) and not
+     * applied, which the SDK does not retry.
+     */
+    DynamoDbFaults conflict(String method) {
+        rules.add(new Rule(method::equals, "conflict", null));
+        return this;
+    }
+
     /** Before the next call of this method, {@code meanwhile} runs (another invocation, say). */
     DynamoDbFaults before(String method, Runnable meanwhile) {
         rules.add(new Rule(method::equals, "before", meanwhile));
@@ -65,6 +74,14 @@ final class DynamoDbFaults {
                     Rule rule = take(name);
                     if (rule != null && rule.what().equals("before")) {
                         rule.action().run();
+                    }
+                    if (rule != null && rule.what().equals("conflict")) {
+                        throw software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException.builder()
+                                .message("Transaction cancelled, please refer cancellation reasons for specific reasons"
+                                        + " [TransactionConflict]")
+                                .cancellationReasons(software.amazon.awssdk.services.dynamodb.model.CancellationReason.builder()
+                                        .code("TransactionConflict").message("Transaction is ongoing for the item").build())
+                                .build();
                     }
                     Object answer = invoke(real, method, args);
                     if (rule != null && rule.what().equals("ambiguous")) {

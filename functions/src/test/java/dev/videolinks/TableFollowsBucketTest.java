@@ -165,6 +165,25 @@ class TableFollowsBucketTest extends PipelineTest {
         assertTrue(pipeline.job("j_c").video(key).isPresent());
     }
 
+    /** DynamoDB cancels a transaction that meets another on one of its items; the SDK does not retry that. */
+    @Test
+    void transactionCancelledByAConcurrentOne_triedAgainAndCounted() throws Exception {
+        String key = "generated_videos/shared/clip.mp4";
+        pipeline.upload(key, "for A", Map.of("job-id", "j_a", "user-id", "user_42"));
+        pipeline.put(key, "for B", Map.of("job-id", "j_b", "user-id", "user_42"));
+        var faults = new DynamoDbFaults().conflict("transactWriteItems").conflict("transactWriteItems");
+
+        JsonNode moved = pipeline.invoke(pipeline.completion(faults.hooks()), created(key), "req-conflicts");
+
+        assertEquals("RECORDED", moved.at("/objects/0/outcome").asText(), moved.toString());
+        assertEquals(3, faults.calls().stream().filter("transactWriteItems"::equals).count());
+        var counted = pipeline.logLines("table.transaction_conflicts");
+        assertEquals(1, counted.size());
+        assertTrue(counted.getFirst().contains("\"conflicts\":2"), counted.getFirst());
+        assertTrue(pipeline.job("j_b").video(key).isPresent());
+        assertTrue(pipeline.job("j_a").videos().isEmpty());
+    }
+
     /** An unversioned bucket's URL names no version: a job that kept a replaced key would serve the new bytes. */
     @Test
     void keyOverwrittenForAnotherUsersJob_theFirstJobNeverServesTheOtherUsersBytes() throws Exception {
