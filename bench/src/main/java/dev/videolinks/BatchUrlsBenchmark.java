@@ -60,14 +60,15 @@ public class BatchUrlsBenchmark {
         s3 = LocalS3.start(Events.BUCKET);
         dynamoDb = LocalDynamoDb.start();
         dynamoDb.createVideoTable("bench");
-        var table = new VideoTable(dynamoDb.client(), "bench");
+        var table = new dev.videolinks.store.VideoStore(dynamoDb.client(), "bench");
+        var sender = new dev.videolinks.store.Sender("bench", Instant.now(), Instant.now().plusSeconds(75));
         var ids = new ArrayList<String>();
         for (int i = 0; i < 100; i++) {
             String job = "gallery_" + i;
             String key = "generated_videos/user_42/" + job + "/clip.mp4";
             var video = new Video(job, "user_42", 1, Events.BUCKET, key, "etag" + i, null, 1234, "video/mp4",
                     Map.of("processing-time", "12.5"), null, Instant.now());
-            table.recordVideo(video);
+            table.follow(dev.videolinks.store.KeyState.video(video), sender);
             videos.add(video);
             ids.add(job);
         }

@@ -5,6 +5,8 @@ import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.time.Duration;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
@@ -31,6 +33,7 @@ final class AwsClients {
     private final AwsCredentialsProvider credentials;
     private final SdkHttpClient http;
     private final ClientOverrideConfiguration overrides;
+    private final UnaryOperator<DynamoDbClient> dynamoDbHook;
     private final Region region;
 
     AwsClients(Config config, AwsCredentialsProvider credentials) {
@@ -38,9 +41,18 @@ final class AwsClients {
     }
 
     /** With extra client settings, e.g. an interceptor that stops every call before it is sent (priming). */
-    AwsClients(Config config, AwsCredentialsProvider credentials,
-            java.util.function.Consumer<ClientOverrideConfiguration.Builder> extra) {
+    AwsClients(Config config, AwsCredentialsProvider credentials, Consumer<ClientOverrideConfiguration.Builder> extra) {
+        this(config, credentials, extra, UnaryOperator.identity());
+    }
+
+    /**
+     * With extra client settings and a hook that may stand in for the DynamoDB client it built: the test seam of
+     * {@link Wiring#withClientHooks}.
+     */
+    AwsClients(Config config, AwsCredentialsProvider credentials, Consumer<ClientOverrideConfiguration.Builder> extra,
+            UnaryOperator<DynamoDbClient> dynamoDbHook) {
         this.config = config;
+        this.dynamoDbHook = dynamoDbHook;
         this.credentials = credentials;
         this.http = UrlConnectionHttpClient.create(AwsClients::connection);
         var builder = ClientOverrideConfiguration.builder()
@@ -121,6 +133,6 @@ final class AwsClients {
         if (config.dynamoDbEndpoint() != null) {
             dynamoDb.endpointOverride(config.dynamoDbEndpoint());
         }
-        return dynamoDb.build();
+        return dynamoDbHook.apply(dynamoDb.build());
     }
 }

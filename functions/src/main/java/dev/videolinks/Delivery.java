@@ -3,10 +3,11 @@ package dev.videolinks;
 import java.time.Instant;
 
 /**
- * A job's webhook delivery state, kept beside its videos (SPEC §3: nothing is lost). {@code leaseToken} grows
- * with every lease taken: only the holder of the current token may record an outcome (a fencing token).
+ * The delivery of a job's webhook for its current set of videos, kept beside them so that nothing is lost.
+ * {@code leaseToken} grows with every lease taken: only the holder of the current token may record an outcome (a
+ * fencing token). {@code leaseHolder} is the invocation (its request id) that took the lease.
  */
-record Delivery(
+public record Delivery(
         String jobId,
         String webhookId,
         State state,
@@ -17,16 +18,22 @@ record Delivery(
         Instant nextAttemptAt,
         Instant leaseUntil,
         long leaseToken,
+        String leaseHolder,
         Instant updatedAt) {
 
-    enum State { PENDING, DELIVERED, FAILED, ABANDONED }
+    /**
+     * PENDING: being sent, or to be sent. FAILED: the last series failed; due again later. DELIVERED: a 2xx answer.
+     * ABANDONED: 410 Gone, or undelivered past the give-up window. SUPERSEDED: the job's videos changed, or it is no
+     * longer complete, before this webhook was delivered; the newer set has a delivery of its own.
+     */
+    public enum State { PENDING, DELIVERED, FAILED, ABANDONED, SUPERSEDED }
 
-    /** Delivered, or given up (410 Gone, or past the give-up window): nothing more is sent for this id. */
-    boolean isSettled(String id) {
-        return webhookId.equals(id) && (state == State.DELIVERED || state == State.ABANDONED);
+    /** Nothing more is sent for this webhook id: delivered, given up, or replaced by a newer set of videos. */
+    public boolean isSettled() {
+        return state == State.DELIVERED || state == State.ABANDONED || state == State.SUPERSEDED;
     }
 
-    boolean isLeased(Instant now) {
+    public boolean isLeased(Instant now) {
         return leaseUntil != null && leaseUntil.isAfter(now);
     }
 }

@@ -11,58 +11,43 @@ import java.util.Optional;
 /**
  * A job as the table keeps it: its owner (fixed by the first video that names one), the videos in the bucket now
  * (in key order; a removed or moved video leaves the job), a revision that grows with every change to them, and
- * the state of its webhook delivery.
+ * the delivery of the webhook of its current videos.
  */
-record Job(String jobId, String owner, long revision, List<Video> videos, Optional<Delivery> delivery) {
+public record Job(String jobId, String owner, long revision, List<Video> videos, Optional<Delivery> delivery) {
 
-    Job {
-        videos = videos.stream().sorted(Comparator.comparing(Video::key)).toList();
+    public Job {
+        videos = List.copyOf(videos.stream().sorted(Comparator.comparing(Video::key)).toList());
     }
 
-    Optional<Video> video(String key) {
+    public Optional<Video> video(String key) {
         return videos.stream().filter(video -> video.key().equals(key)).findFirst();
     }
 
     /** How many videos the job announced (the largest {@code video-count} among them). */
-    int expectedVideos() {
+    public int expectedVideos() {
         return videos.stream().mapToInt(Video::videoCount).max().orElse(1);
     }
 
-    boolean isComplete() {
+    public boolean isComplete() {
         return !videos.isEmpty() && videos.size() >= expectedVideos();
     }
 
-    /** Why the video may not join the job as it stands, or null. */
-    VideoTable.Change refusal(Video video) {
-        if (owner != null && video.userId() != null && !owner.equals(video.userId())) {
-            return VideoTable.Change.OWNER_CONFLICT;
-        }
-        Optional<Video> existing = video(video.key());
-        if (existing.isPresent() && existing.get().version().equals(video.version())) {
-            return VideoTable.Change.DUPLICATE;
-        }
-        if (existing.isPresent() && ObjectEvent.isLater(existing.get().sequencer(), video.sequencer())) {
-            return VideoTable.Change.STALE;
-        }
-        if (existing.isEmpty() && videos.size() >= VideoTable.MAX_VIDEOS) {
-            return VideoTable.Change.TOO_MANY_VIDEOS;
-        }
-        return null;
-    }
-
-    /** The webhook id of the job's videos as they are now (see {@link #webhookId(String, List)}). */
-    String webhookId() {
-        return webhookId(jobId, videos);
+    /** The webhook id of the job's videos as they are now (see {@link #webhookId(String, long, List)}). */
+    public String webhookId() {
+        return webhookId(jobId, revision, videos);
     }
 
     /**
-     * The same job with the same video versions always gets the same id, so every retry and duplicate carries
-     * it; a new version of any video makes a new id.
+     * Every retry and duplicate of one set of videos carries the same id: the job, the revision at which the set
+     * came to be and the versions in it. A set that changes gets a new id, and so does a set that went away and
+     * came back (a video deleted and uploaded again with the same bytes): its revision is another.
      */
-    static String webhookId(String jobId, List<Video> videos) {
+    static String webhookId(String jobId, long revision, List<Video> videos) {
         try {
             var digest = MessageDigest.getInstance("SHA-256");
             digest.update(jobId.getBytes(StandardCharsets.UTF_8));
+            digest.update((byte) 0);
+            digest.update(Long.toString(revision).getBytes(StandardCharsets.UTF_8));
             videos.stream().sorted(Comparator.comparing(Video::key)).forEach(video -> {
                 digest.update((byte) 0);
                 digest.update(video.key().getBytes(StandardCharsets.UTF_8));
@@ -75,7 +60,7 @@ record Job(String jobId, String owner, long revision, List<Video> videos, Option
         }
     }
 
-    String userId() {
+    public String userId() {
         return owner;
     }
 }

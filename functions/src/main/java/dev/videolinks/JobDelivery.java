@@ -1,19 +1,21 @@
 package dev.videolinks;
 
+import dev.videolinks.store.Deliveries;
+import dev.videolinks.store.Lease;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
 /**
- * Delivers one completed job: takes the job's lease, presigns every video, sends the signed webhook and records
- * the outcome in the {@link DeliveryLedger}. The completion function calls {@link #deliver}; the scheduled
- * redelivery calls {@link #redeliver} for deliveries that are due, until the give-up window closes.
+ * Delivers one complete job: holds the job's lease, presigns every video, sends the signed webhook and records
+ * the outcome ({@link Deliveries}). The completion function calls {@link #deliver}; the scheduled redelivery calls
+ * {@link #redeliver} for deliveries that are due, until the give-up window closes.
  *
- * <p>A job's webhook carries all its videos. It is sent when the job becomes complete, and again whenever the set
- * of its videos changes (one added, one replaced by a new version) under a new webhook id; a set that changes
- * while another is being sent waits and is sent after it, so a burst of changes makes two webhooks, not one per
- * change. Duplicates, stale events and removals send nothing.
+ * <p>A job's webhook carries all its videos. It is sent when the job becomes complete, and again, under a new
+ * webhook id, whenever its complete set of videos changes (one added, replaced by a new version, removed, or moved
+ * to another job); a set that changes while another is being sent waits and is sent after it, so a burst of
+ * changes makes two webhooks, not one per change. Duplicates and stale events send nothing.
  */
 final class JobDelivery {
 
@@ -45,21 +47,16 @@ final class JobDelivery {
         }
     }
 
-    /** Sets of videos that changed while this invocation tried to send them are read again this many times. */
-    private static final int MAX_ROUNDS = 3;
-
-    private final DeliveryLedger ledger;
-    private final VideoTable table;
+    private final Deliveries deliveries;
     private final VideoUrlSigner signer;
     private final WebhookClient webhook;
     private final Duration urlTtl;
     private final Duration giveUpAfter;
     private final Clock clock;
 
-    JobDelivery(DeliveryLedger ledger, VideoTable table, VideoUrlSigner signer, WebhookClient webhook, Duration urlTtl,
-            Duration giveUpAfter, Clock clock) {
-        this.ledger = ledger;
-        this.table = table;
+    JobDelivery(Deliveries deliveries, VideoUrlSigner signer, WebhookClient webhook, Duration urlTtl, Duration giveUpAfter,
+            Clock clock) {
+        this.deliveries = deliveries;
         this.signer = signer;
         this.webhook = webhook;
         this.urlTtl = urlTtl;
@@ -68,79 +65,61 @@ final class JobDelivery {
     }
 
     /**
-     * The delivery of a completed job's videos, or a repeat of it after a duplicate event or a Lambda retry.
-     * {@code lease}: the one the write that recorded the job's only video took, or null.
+     * The webhook of a complete job's current videos, as the write that recorded them set its delivery up, or a
+     * repeat of it after a duplicate event or a Lambda retry. {@code lease}: the one that write took, or null.
      */
-    Result deliver(Job job, DeliveryLedger.Lease lease, Instant deadline, Log log) {
-        String webhookId = job.webhookId();
-        if (lease != null && job.delivery().map(Delivery::webhookId).orElse("").equals(webhookId)) {
-            return send(job, webhookId, lease, deadline, log, true);
+    Result deliver(Job job, Lease lease, VideoRecorder.Invocation invocation, Log log) {
+        Delivery delivery = job.delivery().orElse(null);
+        if (delivery == null) {
+            return Result.pending(job.jobId(), job.webhookId());
         }
-        for (int round = 0; round < MAX_ROUNDS; round++) {
-            var started = ledger.begin(job, webhookId, clock.instant(), DeliverySchedule.leaseUntil(deadline));
-            Job now = started.job();
-            switch (started.start()) {
-                case ACQUIRED -> {
-                    return send(now, webhookId, started.lease(), deadline, log, true);
-                }
-                case SETTLED -> {
-                    Delivery settled = now.delivery().orElseThrow();
-                    log.info("webhook.already_settled", "job_id", job.jobId(), "webhook_id", webhookId, "state", settled.state());
-                    return Result.settled(job.jobId(), webhookId, settled);
-                }
-                case SENDING_ELSEWHERE -> {
-                    // Another instance is sending this very webhook; if it fails, the delivery is due when its lease ends.
-                    log.info("webhook.leased_elsewhere", "job_id", job.jobId(), "webhook_id", webhookId);
-                    return Result.pending(job.jobId(), webhookId);
-                }
-                case QUEUED -> {
-                    log.info("webhook.queued", "job_id", job.jobId(), "webhook_id", webhookId,
-                            "reason", "an earlier set of the job's videos is being sent; this one follows it");
-                    return Result.pending(job.jobId(), webhookId);
-                }
-                case STALE -> {
-                    if (!now.isComplete()) {
-                        log.info("job.waiting", "job_id", job.jobId(), "videos", now.videos().size(),
-                                "expected", now.expectedVideos());
-                        return Result.pending(job.jobId(), webhookId);
-                    }
-                    job = now;
-                    webhookId = job.webhookId();
-                }
+        String webhookId = delivery.webhookId();
+        if (lease != null) {
+            return send(job, webhookId, lease, invocation.deadline(), log, true);
+        }
+        var leased = deliveries.lease(job, invocation.sender(clock.instant()));
+        return switch (leased.start()) {
+            case ACQUIRED -> send(leased.job(), webhookId, leased.lease(), invocation.deadline(), log, true);
+            case SETTLED -> {
+                Delivery settled = leased.job().delivery().orElseThrow();
+                log.info("webhook.already_settled", "job_id", job.jobId(), "webhook_id", webhookId, "state", settled.state());
+                yield Result.settled(job.jobId(), webhookId, settled);
             }
-        }
-        throw new IllegalStateException("the videos of job " + job.jobId() + " kept changing while it was delivered");
+            case LEASED_ELSEWHERE -> {
+                // Another invocation is sending; if it fails, the delivery is due when its lease ends.
+                log.info("webhook.leased_elsewhere", "job_id", job.jobId(), "webhook_id", webhookId);
+                yield Result.pending(job.jobId(), webhookId);
+            }
+            case STALE -> {
+                // The job's videos changed meanwhile: the write that changed them started their own delivery.
+                log.info("webhook.superseded", "job_id", job.jobId(), "webhook_id", webhookId,
+                        "reason", "the job's videos changed since they were read");
+                yield Result.pending(job.jobId(), webhookId);
+            }
+        };
     }
 
     /**
-     * A due delivery, leased by the caller: sent again with freshly signed URLs, for the job's videos as they are
-     * now (under their webhook id), or abandoned once the give-up window has passed.
+     * A due delivery, leased by the caller: sent again with freshly signed URLs, or abandoned once the give-up
+     * window has passed.
      */
     Result redeliver(Job job, Instant deadline, Log log) {
         Delivery delivery = job.delivery().orElseThrow();
-        var lease = new DeliveryLedger.Lease(delivery.leaseToken(), delivery.leaseUntil());
+        Lease lease = Deliveries.lease(job);
         Instant now = clock.instant();
-        if (!job.isComplete()) {
-            // Every video was removed, or the job announced more since: nothing complete to send now.
-            ledger.outcomes().abandon(job.jobId(), delivery.webhookId(), lease, "superseded: the job is no longer complete", now);
-            log.info("webhook.dropped", "job_id", job.jobId(), "webhook_id", delivery.webhookId(),
-                    "reason", "the job is no longer complete");
-            return Result.abandoned(job.jobId(), delivery.webhookId(), delivery.attempts(), null, "superseded");
-        }
-        String webhookId = job.webhookId();
-        if (!webhookId.equals(delivery.webhookId())) {
-            if (!ledger.retarget(job.jobId(), lease, delivery.webhookId(), webhookId, now)) {
-                return Result.pending(job.jobId(), webhookId);
-            }
-            log.info("webhook.retargeted", "job_id", job.jobId(), "from_webhook_id", delivery.webhookId(),
-                    "webhook_id", webhookId, "reason", "the job's videos changed since the delivery was due");
-            return send(table.job(job.jobId()).orElseThrow(), webhookId, lease, deadline, log, false);
+        String webhookId = delivery.webhookId();
+        if (!job.isComplete() || !webhookId.equals(job.webhookId())) {
+            // Not a state any write leaves due: the write that changes a job's videos starts or supersedes its delivery.
+            deliveries.abandon(job.jobId(), webhookId, lease, "superseded: the job's videos are no longer this set", now);
+            log.warn("webhook.dropped", "job_id", job.jobId(), "webhook_id", webhookId,
+                    "reason", "the delivery was due for a set of videos the job no longer has");
+            return Result.abandoned(job.jobId(), webhookId, delivery.attempts(), null, "superseded");
         }
         Instant firstAttempt = delivery.firstAttemptAt() == null ? now : delivery.firstAttemptAt();
         if (!now.isBefore(firstAttempt.plus(giveUpAfter))) {
             String reason = "gave up after " + giveUpAfter + " and " + delivery.attempts() + " attempts; last: "
                     + (delivery.lastError() != null ? delivery.lastError() : "status " + delivery.lastStatus());
-            if (ledger.outcomes().abandon(job.jobId(), webhookId, lease, reason, now)) {
+            if (deliveries.abandon(job.jobId(), webhookId, lease, reason, now)) {
                 log.error("webhook.abandoned", "job_id", job.jobId(), "webhook_id", webhookId,
                         "attempts", delivery.attempts(), "reason", reason, "target", webhook.target());
                 log.metric("AbandonedDeliveries", 1, "job_id", job.jobId());
@@ -151,7 +130,7 @@ final class JobDelivery {
     }
 
     /** Sends the job's webhook under the caller's lease and records what the receiver said, if the lease still holds. */
-    private Result send(Job job, String webhookId, DeliveryLedger.Lease lease, Instant deadline, Log log,
+    private Result send(Job job, String webhookId, Lease lease, Instant deadline, Log log,
             boolean retryByLambda) {
         Delivery before = job.delivery().orElseThrow();
         List<VideoLink> links = job.videos().stream()
@@ -170,7 +149,7 @@ final class JobDelivery {
         };
         Instant firstAttempt = before.firstAttemptAt() == null ? now : before.firstAttemptAt();
         Instant next = state == Delivery.State.FAILED ? DeliverySchedule.nextAttempt(firstAttempt, now, outcome.retryAfter(), giveUpAfter) : null;
-        var written = ledger.outcomes().record(job.jobId(), new DeliveryOutcomes.Outcome(webhookId, lease, state,
+        var written = deliveries.record(job.jobId(), new Deliveries.Outcome(webhookId, lease, state,
                 outcome.attempts(), outcome.lastStatus(), outcome.lastError(), next), now);
 
         Object[] fields = {"job_id", job.jobId(), "webhook_id", webhookId, "state", state, "attempts", attempts,
@@ -180,7 +159,7 @@ final class JobDelivery {
             case SUPERSEDED -> {
                 // A newer set of the job's videos waits behind this one: let it go now rather than at the lease's end.
                 log.info("webhook.superseded", fields);
-                ledger.release(job.jobId(), lease, now);
+                deliveries.release(job.jobId(), lease, now);
                 return Result.sent(job.jobId(), webhookId, state, attempts, outcome, false);
             }
             case LEASE_LOST -> {

@@ -1,5 +1,11 @@
 package dev.videolinks;
 
+import dev.videolinks.store.Deliveries;
+import dev.videolinks.store.ImageIndex;
+import dev.videolinks.store.KeyState;
+import dev.videolinks.store.Lease;
+import dev.videolinks.store.Sender;
+import dev.videolinks.store.VideoStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -16,6 +22,8 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.retry.RetryPolicy;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -88,26 +96,33 @@ final class Priming {
             Json.writeString(new VideoUrls.JobView("j", "completed", "u", links));
             Log.to(line -> { }).with("request_id", "priming").info("priming", "job_id", "j", "key", video.key());
 
-            var table = new VideoTable(dynamoDb, config.table());
-            var ledger = new DeliveryLedger(dynamoDb, config.table());
-            var job = new Job("j", "u", 1, List.of(video), java.util.Optional.empty());
-            var lease = new DeliveryLedger.Lease(1, FIXED.plusSeconds(75));
-            var keyIndex = new KeyIndex(dynamoDb, config.table());
-            var posters = new Posters(config.bucket(), new VideoKeys(config.prefix()), s3, keyIndex, table, duration -> { });
-            return stopped(() -> table.recordVideo(video))
-                    + stopped(() -> new KeyIndex(dynamoDb, config.table()).claim(video))
-                    + stopped(() -> table.job("j"))
-                    + stopped(() -> table.jobs(List.of("j", "k")))
-                    + stopped(() -> ledger.begin(job, "msg_priming", FIXED, FIXED.plusSeconds(75)))
-                    + stopped(() -> ledger.outcomes().record("j", new DeliveryOutcomes.Outcome("msg_priming", lease,
+            var store = new VideoStore(dynamoDb, config.table());
+            var deliveries = new Deliveries(dynamoDb, config.table());
+            var images = new ImageIndex(dynamoDb, config.table());
+            var job = new Job("j", "u", 1, List.of(video), java.util.Optional.of(new Delivery("j", "msg_priming",
+                    Delivery.State.PENDING, 0, null, null, FIXED, FIXED, null, 1, null, FIXED)));
+            var lease = new Lease(1, FIXED.plusSeconds(75));
+            var sender = new Sender("priming", FIXED, FIXED.plusSeconds(75));
+            var posters = new Posters(config.bucket(), new VideoKeys(config.prefix()), s3, store, images);
+            return stopped(() -> store.follow(KeyState.video(video), sender))
+                    + stopped(() -> store.holding(video.key()))
+                    + stopped(() -> store.job("j"))
+                    + stopped(() -> store.jobs(List.of("j", "k")))
+                    + stopped(() -> dynamoDb.transactWriteItems(t -> t.clientRequestToken("priming").transactItems(
+                            TransactWriteItem.builder().update(u -> u.tableName(config.table())
+                                    .key(Map.of("job_id", AttributeValue.fromS("j"))).updateExpression("SET #a = :v")
+                                    .conditionExpression("#a = :v").expressionAttributeNames(Map.of("#a", "a"))
+                                    .expressionAttributeValues(Map.of(":v", AttributeValue.fromN("1")))).build())))
+                    + stopped(() -> deliveries.lease(job, sender))
+                    + stopped(() -> deliveries.record("j", new Deliveries.Outcome("msg_priming", lease,
                             Delivery.State.DELIVERED, 1, 200, null, null), FIXED))
-                    + stopped(() -> ledger.dueJobs(FIXED, 1))
+                    + stopped(() -> deliveries.dueJobs(FIXED, 1))
                     + stopped(() -> s3.headObject(h -> h.bucket(config.bucket()).key(video.key())))
                     + stopped(() -> s3.getObjectAsBytes(get -> get.bucket(config.bucket()).key(video.key())
                             .range("bytes=0-" + (ByteRanges.HEAD_BYTES - 1)).ifMatch("\"etag\"")))
                     + stopped(() -> posters.siblings(video.key()))
                     + stopped(() -> posters.posterOf(video, Log.to(line -> { })))
-                    + stopped(() -> table.setPoster(new VideoVersion("j", video.key(), "etag", null), "jpg"))
+                    + stopped(() -> images.setPoster(new VideoVersion("j", video.key(), "etag", null), "jpg", "etag"))
                     + (secrets == null ? 0 : primeCloudFront(config.signing().cloudFront(), secrets, video));
         } catch (IOException e) {
             throw new UncheckedIOException("priming could not serialize its own sample", e);

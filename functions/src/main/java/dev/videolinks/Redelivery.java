@@ -1,5 +1,6 @@
 package dev.videolinks;
 
+import dev.videolinks.store.Deliveries;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,20 +18,21 @@ final class Redelivery {
     /** What one run did. */
     record Report(int due, int delivered, int failed, int abandoned, int skipped) {}
 
-    private final DeliveryLedger ledger;
+    private final Deliveries deliveries;
     private final JobDelivery delivery;
     private final Duration attemptTimeout;
     private final Clock clock;
 
-    Redelivery(DeliveryLedger ledger, JobDelivery delivery, Duration attemptTimeout, Clock clock) {
-        this.ledger = ledger;
+    Redelivery(Deliveries deliveries, JobDelivery delivery, Duration attemptTimeout, Clock clock) {
+        this.deliveries = deliveries;
         this.delivery = delivery;
         this.attemptTimeout = attemptTimeout;
         this.clock = clock;
     }
 
-    Report run(Instant deadline, Log log) {
-        List<String> due = ledger.dueJobs(clock.instant(), BATCH);
+    Report run(VideoRecorder.Invocation invocation, Log log) {
+        Instant deadline = invocation.deadline();
+        List<String> due = deliveries.dueJobs(clock.instant(), BATCH);
         int delivered = 0;
         int failed = 0;
         int abandoned = 0;
@@ -40,7 +42,7 @@ final class Redelivery {
                 skipped += 1;
                 continue;
             }
-            var leased = ledger.leaseDue(jobId, clock.instant(), DeliverySchedule.leaseUntil(deadline));
+            var leased = deliveries.leaseDue(jobId, invocation.sender(clock.instant()));
             if (leased.isEmpty()) {
                 skipped += 1;
                 continue;

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 /** What a URL API request asks for, validated: everything that comes in is checked here (SPEC §4). */
 record UrlRequest(List<String> jobIds, Duration ttl, UrlSigner.Disposition disposition) {
 
-    static final int MAX_BATCH = VideoTable.MAX_BATCH;
+    static final int MAX_BATCH = dev.videolinks.store.VideoStore.MAX_BATCH;
     static final Duration MIN_TTL = Duration.ofSeconds(60);
     private static final Pattern DIGITS = Pattern.compile("\\d{1,9}");
     private static final Set<String> BATCH_FIELDS = Set.of("job_ids", "expires_in", "disposition");

@@ -1,17 +1,16 @@
 package dev.videolinks;
 
-import java.time.Clock;
-import java.time.Instant;
+import dev.videolinks.store.Change;
+import dev.videolinks.store.Lease;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * What happens when objects land or go: every record is looked at, every video recorded once in the job it
- * names (with its facts and poster), every removal applied to the job that holds the key, every image beside a
- * recorded video made its poster, and every job that has all its videos gets its webhook.
+ * What happens when objects land or go: every record is looked at, its key recorded as the bucket holds it now
+ * ({@link VideoRecorder}: a video in the job it names, with its facts and poster, or nothing), every image beside a
+ * recorded video made its poster, and every job whose complete set of videos changed gets its webhook.
  */
 final class VideoCompletion {
 
@@ -54,37 +53,43 @@ final class VideoCompletion {
     private final String bucket;
     private final VideoKeys keys;
     private final VideoRecorder recorder;
-    private final VideoRemoval removal;
     private final JobDelivery delivery;
 
-    VideoCompletion(String bucket, VideoKeys keys, S3Client s3, VideoTable table, KeyIndex keyIndex, JobDelivery delivery,
-            VideoFactsReader factsReader, Posters posters, Clock clock) {
+    VideoCompletion(String bucket, VideoKeys keys, VideoRecorder recorder, JobDelivery delivery) {
         this.bucket = bucket;
         this.keys = keys;
-        this.recorder = new VideoRecorder(bucket, keys, s3, table, keyIndex, factsReader, posters, clock);
-        this.removal = new VideoRemoval(keys, table, keyIndex, posters);
+        this.recorder = recorder;
         this.delivery = delivery;
     }
 
-    Report process(ObjectEvent.Batch batch, Instant deadline, Log log) {
+    Report process(ObjectEvent.Batch batch, VideoRecorder.Invocation invocation, Log log) {
         batch.rejected().forEach(reason -> log.error("event.rejected", "reason", reason));
         var outcomes = new ArrayList<ObjectOutcome>();
-        var recordedJobs = new LinkedHashMap<String, Job>();
-        var leases = new HashMap<String, DeliveryLedger.Lease>();
+        var touched = new LinkedHashMap<String, Job>();
+        var leases = new HashMap<String, Lease>();
+        var queued = new java.util.HashSet<String>();
         for (ObjectEvent event : batch.objects()) {
             ObjectOutcome outcome;
             if (!event.bucket().equals(bucket)) {
                 outcome = skipped(event.key(), "bucket '" + event.bucket() + "' is not VIDEO_BUCKET");
             } else if (!keys.isCandidate(event.key())) {
                 outcome = new ObjectOutcome(event.key(), Outcome.IGNORED, null, "outside the video prefix");
-            } else if (event.kind().isRemoval()) {
-                outcome = removal.remove(event);
             } else {
-                var recorded = recorder.record(event, deadline, log);
+                var recorded = recorder.record(event, invocation, log);
                 outcome = recorded.outcome();
-                recorded.job().ifPresent(job -> recordedJobs.put(job.jobId(), job));
-                if (recorded.lease() != null) {
-                    leases.put(outcome.jobId(), recorded.lease());
+                if (recorded.change() != null) {
+                    for (var job : recorded.change().jobsToDeliver()) {
+                        touched.put(job.getKey().jobId(), job.getKey());
+                        if (job.getValue() != null) {
+                            leases.put(job.getKey().jobId(), job.getValue());
+                        } else if (recorded.change().kind() != Change.Kind.DUPLICATE) {
+                            // This write started the delivery of a new set, but another invocation holds the job's lease.
+                            queued.add(job.getKey().jobId());
+                        }
+                    }
+                    if (recorded.change().conflicts() > 0) {
+                        log.info("table.transaction_conflicts", "key", event.key(), "conflicts", recorded.change().conflicts());
+                    }
                 }
             }
             outcomes.add(outcome);
@@ -98,26 +103,28 @@ final class VideoCompletion {
         }
 
         var deliveries = new ArrayList<JobDelivery.Result>();
-        for (Job job : recordedJobs.values()) {
+        for (Job job : touched.values()) {
             if (!job.isComplete()) {
-                log.info("job.waiting", "job_id", job.jobId(), "videos", job.videos().size(),
-                        "expected", job.expectedVideos());
+                if (!job.videos().isEmpty()) {
+                    log.info("job.waiting", "job_id", job.jobId(), "videos", job.videos().size(),
+                            "expected", job.expectedVideos());
+                }
                 continue;
             }
-            deliveries.add(delivery.deliver(job, leases.get(job.jobId()), deadline, log));
+            if (!leases.containsKey(job.jobId()) && queued.contains(job.jobId())) {
+                log.info("webhook.queued", "job_id", job.jobId(), "webhook_id", job.webhookId(),
+                        "reason", "an earlier set of the job's videos is being sent; this one follows it");
+                deliveries.add(JobDelivery.Result.pending(job.jobId(), job.webhookId()));
+                continue;
+            }
+            deliveries.add(delivery.deliver(job, leases.get(job.jobId()), invocation, log));
         }
         return new Report(outcomes, deliveries, batch.rejected());
     }
 
     /** An image created or removed under the prefix: the poster of the recorded videos beside it, if any. */
     static ObjectOutcome imageChanged(Posters posters, String key, boolean removed) {
-        Posters.Attached attached;
-        try {
-            attached = posters.imageChanged(key);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the video beside " + key, e);
-        }
+        Posters.Attached attached = posters.imageChanged(key);
         if (attached.videos().isEmpty()) {
             return new ObjectOutcome(key, Outcome.IGNORED, null, removed
                     ? "removal of an image that was no recorded video's poster" : "not a video, nor beside a recorded video");

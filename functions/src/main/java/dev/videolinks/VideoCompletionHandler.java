@@ -54,7 +54,8 @@ public final class VideoCompletionHandler implements RequestStreamHandler, SnapS
             return;
         }
         Instant deadline = clock.instant().plusMillis(context.getRemainingTimeInMillis());
-        var report = completion.process(ObjectEvent.parse(event), deadline, requestLog);
+        var report = completion.process(ObjectEvent.parse(event),
+                new VideoRecorder.Invocation(context.getAwsRequestId(), deadline), requestLog);
         if (!report.undelivered().isEmpty()) {
             throw new WebhookDeliveryException(report.undelivered());
         }

@@ -7,19 +7,19 @@ package dev.videolinks;
  * MOV only, whether {@code moov} precedes {@code mdat} so that a browser can start playing before the whole file
  * arrives ("faststart").
  */
-record VideoFacts(Long durationMillis, Integer width, Integer height, String videoCodec, Boolean hasAudio,
+public record VideoFacts(Long durationMillis, Integer width, Integer height, String videoCodec, Boolean hasAudio,
         Boolean faststart) {
 
-    static final VideoFacts UNKNOWN = new VideoFacts(null, null, null, null, null, null);
+    public static final VideoFacts UNKNOWN = new VideoFacts(null, null, null, null, null, null);
 
     /** The longest duration taken as a fact (about 31 years): a longer one is a corrupt field, not a video. */
     static final long MAX_DURATION_MILLIS = 999_999_999_999L;
     /** The largest width or height taken as a fact: tkhd holds 16 bits of whole pixels. */
     static final int MAX_DIMENSION = 65_535;
     /** The longest codec name kept (EBML codec ids such as {@code V_MPEGH/ISO/HEVC} are 16). */
-    static final int MAX_CODEC_LENGTH = 32;
+    public static final int MAX_CODEC_LENGTH = 32;
 
-    Double durationSeconds() {
+    public Double durationSeconds() {
         return durationMillis == null ? null : durationMillis / 1000.0;
     }
 

@@ -12,7 +12,7 @@ final class VideoKeys {
 
     static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
     static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9_.@|:-]{1,256}");
-    static final int MAX_VIDEO_COUNT = 100;
+    static final int MAX_VIDEO_COUNT = dev.videolinks.store.VideoStore.MAX_VIDEOS;
 
     private static final Map<String, String> TYPES_BY_EXTENSION = Map.of(
             "mp4", "video/mp4",

@@ -2,20 +2,25 @@ package dev.videolinks;
 
 import dev.videolinks.VideoCompletion.ObjectOutcome;
 import dev.videolinks.VideoCompletion.Outcome;
+import dev.videolinks.store.Change;
+import dev.videolinks.store.KeyState;
+import dev.videolinks.store.Sender;
+import dev.videolinks.store.VideoStore;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
- * An object that landed, recorded as a video of its job: what S3 says of it (HeadObject), whose it is
- * ({@link VideoKeys}), its claim on the key ({@link KeyIndex}), its facts and poster, then one conditional write
- * ({@link VideoTable}). An image that landed is handed to {@link Posters}.
+ * What an object event did to its key, recorded in the table: whatever the event says (created, deleted, a delete
+ * marker), the key's current object is what S3 answers now (HeadObject, without a version id), and the table is
+ * made to say that, in the key's order ({@link VideoStore#follow}): a video of its job ({@link VideoKeys}), with
+ * its facts and poster; no object; or an object that is no video of any job. Reading the bucket rather than
+ * trusting the event is what keeps the table right whatever order, repeats and version deletions S3's events
+ * come in. An image is handed to {@link Posters}.
  */
 final class VideoRecorder {
 
@@ -27,42 +32,40 @@ final class VideoRecorder {
     private final String bucket;
     private final VideoKeys keys;
     private final S3Client s3;
-    private final VideoTable table;
-    private final KeyIndex keyIndex;
+    private final VideoStore store;
     private final VideoFactsReader factsReader;
     private final Posters posters;
     private final Clock clock;
 
-    VideoRecorder(String bucket, VideoKeys keys, S3Client s3, VideoTable table, KeyIndex keyIndex,
-            VideoFactsReader factsReader, Posters posters, Clock clock) {
+    VideoRecorder(String bucket, VideoKeys keys, S3Client s3, VideoStore store, VideoFactsReader factsReader,
+            Posters posters, Clock clock) {
         this.bucket = bucket;
         this.keys = keys;
         this.s3 = s3;
-        this.table = table;
-        this.keyIndex = keyIndex;
+        this.store = store;
         this.factsReader = factsReader;
         this.posters = posters;
         this.clock = clock;
     }
 
-    /** An object's outcome; the job to deliver when it was recorded (or already was); the lease its write took. */
-    record Recorded(ObjectOutcome outcome, Optional<Job> job, DeliveryLedger.Lease lease) {
+    /** An object's outcome, and what the table's write changed (null when nothing was written or asked). */
+    record Recorded(ObjectOutcome outcome, Change change) {
         static Recorded only(ObjectOutcome outcome) {
-            return new Recorded(outcome, Optional.empty(), null);
+            return new Recorded(outcome, null);
         }
     }
 
-    Recorded record(ObjectEvent event, Instant deadline, Log log) {
+    Recorded record(ObjectEvent event, Invocation invocation, Log log) {
         String key = event.key();
         if (keys.hasVideoExtension(key) && VideoKeys.hasDotSegment(key)) {
             return Recorded.only(VideoCompletion.skipped(key, DOT_SEGMENT));
         }
         HeadObjectResponse head;
         try {
-            head = s3.headObject(h -> h.bucket(bucket).key(key).versionId(event.versionId()));
+            head = s3.headObject(h -> h.bucket(bucket).key(key));
         } catch (S3Exception e) {
             if (e.statusCode() == 404) {
-                return Recorded.only(VideoCompletion.skipped(key, "object is gone"));
+                return gone(event, invocation);
             }
             if (e.statusCode() == 400) {
                 // A key S3 refuses (a NUL, more than 1024 bytes) stays refused: retrying cannot help.
@@ -71,66 +74,93 @@ final class VideoRecorder {
             throw e;
         }
         if (!keys.isVideo(key, head.contentType())) {
-            return Recorded.only(Posters.isImage(key) ? VideoCompletion.imageChanged(posters, key, false)
-                    : new ObjectOutcome(key, Outcome.IGNORED, null, "not a video"));
+            if (Posters.isImage(key)) {
+                return Recorded.only(VideoCompletion.imageChanged(posters, key, false));
+            }
+            return notAVideo(event, invocation, new ObjectOutcome(key, Outcome.IGNORED, null, "not a video"));
         }
         if (VideoKeys.hasDotSegment(key)) {
-            return Recorded.only(VideoCompletion.skipped(key, DOT_SEGMENT));
+            return notAVideo(event, invocation, VideoCompletion.skipped(key, DOT_SEGMENT));
         }
         var located = keys.locate(key, head.metadata());
         if (located.isRejected()) {
-            return Recorded.only(VideoCompletion.skipped(key, located.rejection()));
+            return notAVideo(event, invocation, VideoCompletion.skipped(key, located.rejection()));
         }
         Video video = video(event, head, located);
-        if (!VideoEntry.fits(video)) {
-            return Recorded.only(new ObjectOutcome(key, Outcome.SKIPPED, video.jobId(),
-                    "key, metadata and type together exceed the " + VideoEntry.MAX_ENTRY_BYTES + " bytes a video may take"));
+        if (!VideoStore.fits(video)) {
+            return notAVideo(event, invocation, new ObjectOutcome(key, Outcome.SKIPPED, video.jobId(),
+                    "key, metadata and type together exceed the " + VideoStore.MAX_ENTRY_BYTES + " bytes a video may take"));
         }
-        var claim = keyIndex.claim(video);
-        if (claim.stale()) {
-            return Recorded.only(new ObjectOutcome(key, Outcome.STALE, video.jobId(), "a later version of the key was seen"));
-        }
-        VideoVersion left = claim.left();
-        if (left != null && left.jobId() != null && !left.jobId().equals(video.jobId())) {
-            if (table.removeVersion(left).isPresent()) {
-                log.info("video.moved", "key", key, "from_job", left.jobId(), "job_id", video.jobId());
-            }
-            keyIndex.moved(key, left.jobId());
-        }
-        // After the claim: an image that lands from now on finds the video claimed and waits for its entry.
         var facts = factsReader.read(video);
         video = described(video, facts.facts(), posters.posterOf(video, log), log);
-        // A video that completes a new job by itself starts the delivery in the same write.
-        var first = video.videoCount() == 1 ? new VideoTable.FirstDelivery(
-                Job.webhookId(video.jobId(), List.of(video)), clock.instant(), DeliverySchedule.leaseUntil(deadline)) : null;
-        var recorded = table.recordVideo(video, first);
-        if (recorded.change() == VideoTable.Change.RECORDED) {
+        Change change = store.follow(KeyState.video(video), invocation.sender(clock.instant()));
+        if (change.kind() == Change.Kind.RECORDED) {
+            posters.recorded(video);
             warnAbout(video, facts, log);
         }
-        return switch (recorded.change()) {
-            case RECORDED -> new Recorded(new ObjectOutcome(key, Outcome.RECORDED, video.jobId(), null),
-                    Optional.of(recorded.job()), recorded.lease());
-            case DUPLICATE -> new Recorded(new ObjectOutcome(key, Outcome.DUPLICATE, video.jobId(), null),
-                    Optional.of(recorded.job()), null);
-            case STALE -> Recorded.only(new ObjectOutcome(key, Outcome.STALE, video.jobId(), "a later version is recorded"));
-            case OWNER_CONFLICT -> Recorded.only(new ObjectOutcome(key, Outcome.OWNER_CONFLICT, video.jobId(),
-                    "the job belongs to another user", recorded.job().owner(), video.userId()));
-            case TOO_MANY_VIDEOS -> Recorded.only(new ObjectOutcome(key, Outcome.TOO_MANY_VIDEOS, video.jobId(),
-                    "the job holds " + VideoTable.MAX_VIDEOS + " videos already"));
+        String jobId = video.jobId();
+        var outcome = switch (change.kind()) {
+            case RECORDED -> new ObjectOutcome(key, Outcome.RECORDED, jobId, null);
+            case DUPLICATE -> event.kind().isRemoval()
+                    ? new ObjectOutcome(key, Outcome.IGNORED, jobId, "the key still holds the recorded video: another"
+                            + " version was deleted")
+                    : new ObjectOutcome(key, Outcome.DUPLICATE, jobId, null);
+            case STALE -> new ObjectOutcome(key, Outcome.STALE, jobId, "a later event of the key was recorded already");
+            case OWNER_CONFLICT -> new ObjectOutcome(key, Outcome.OWNER_CONFLICT, jobId, "the job belongs to another user",
+                    change.job().owner(), video.userId());
+            case TOO_MANY_VIDEOS -> new ObjectOutcome(key, Outcome.TOO_MANY_VIDEOS, jobId,
+                    "the job holds " + VideoStore.MAX_VIDEOS + " videos already");
+            case REMOVED, NOTHING -> throw new IllegalStateException("a video's key is recorded, not removed");
         };
+        if (change.left() != null) {
+            log.info("video.moved", "key", key, "from_job", change.left().jobId(), "job_id", jobId);
+        }
+        return new Recorded(outcome, change);
+    }
+
+    /**
+     * The key holds no object now: the job that listed it lets it go, and the key keeps a tombstone (a key that
+     * cannot be a video by its name only when the table knew it).
+     */
+    private Recorded gone(ObjectEvent event, Invocation invocation) {
+        String key = event.key();
+        if (Posters.isImage(key)) {
+            return Recorded.only(VideoCompletion.imageChanged(posters, key, true));
+        }
+        boolean mayBeVideo = keys.hasVideoExtension(key) || Posters.extension(key) == null;
+        var state = mayBeVideo ? KeyState.gone(key, event.sequencer()) : KeyState.notAVideo(key, event.sequencer());
+        Change change = store.follow(state, invocation.sender(clock.instant()));
+        ObjectOutcome outcome = switch (change.kind()) {
+            case REMOVED -> new ObjectOutcome(key, Outcome.REMOVED, change.left().jobId(), null);
+            case STALE -> new ObjectOutcome(key, Outcome.STALE, null, "a later event of the key was recorded already");
+            default -> event.kind().isRemoval()
+                    ? new ObjectOutcome(key, Outcome.IGNORED, null, "removal of a key no job lists")
+                    : VideoCompletion.skipped(key, "object is gone");
+        };
+        return new Recorded(outcome, change);
+    }
+
+    /** The key holds an object that is no video of any job: the job that listed the key, if any, lets it go. */
+    private Recorded notAVideo(ObjectEvent event, Invocation invocation, ObjectOutcome why) {
+        Change change = store.follow(KeyState.notAVideo(event.key(), event.sequencer()), invocation.sender(clock.instant()));
+        if (change.kind() == Change.Kind.REMOVED) {
+            return new Recorded(new ObjectOutcome(event.key(), Outcome.REMOVED, change.left().jobId(),
+                    "replaced by an object that is not recorded: " + why.reason()), change);
+        }
+        return new Recorded(why, change);
     }
 
     /**
      * The video with its facts and poster. An entry that would not fit with them is kept without them, with a WARN:
-     * no input SPEC allows comes near (JobLimitsTest), and a video without facts beats no video.
+     * no input the README allows comes near (JobLimitsTest), and a video without facts beats no video.
      */
-    private static Video described(Video video, VideoFacts facts, String posterKey, Log log) {
-        Video described = video.with(facts, posterKey);
-        if (VideoEntry.fits(described)) {
+    private static Video described(Video video, VideoFacts facts, Posters.Poster poster, Log log) {
+        Video described = video.with(facts, poster.key(), poster.etag());
+        if (VideoStore.fits(described)) {
             return described;
         }
         log.warn("video.facts_dropped", "job_id", video.jobId(), "key", video.key(), "reason", "with its facts and poster the"
-                + " entry would pass the " + VideoEntry.MAX_ENTRY_BYTES + " bytes a video may take");
+                + " entry would pass the " + VideoStore.MAX_ENTRY_BYTES + " bytes a video may take");
         return video;
     }
 
@@ -160,5 +190,12 @@ final class VideoRecorder {
     private static String unquote(String eTag) {
         return eTag != null && eTag.length() >= 2 && eTag.startsWith("\"") && eTag.endsWith("\"")
                 ? eTag.substring(1, eTag.length() - 1) : eTag;
+    }
+
+    /** The invocation an event is handled in: its request id (which Lambda keeps for its retries) and its deadline. */
+    record Invocation(String requestId, java.time.Instant deadline) {
+        Sender sender(java.time.Instant now) {
+            return new Sender(requestId, now, DeliverySchedule.leaseUntil(deadline));
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.videolinks;
 
+import dev.videolinks.store.VideoStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,11 +19,11 @@ final class VideoUrls {
 
     static final int FIRST_READ = 10;
 
-    private final VideoTable table;
+    private final VideoStore table;
     private final VideoUrlSigner signer;
     private final Clock clock;
 
-    VideoUrls(VideoTable table, VideoUrlSigner signer, Clock clock) {
+    VideoUrls(VideoStore table, VideoUrlSigner signer, Clock clock) {
         this.table = table;
         this.signer = signer;
         this.clock = clock;

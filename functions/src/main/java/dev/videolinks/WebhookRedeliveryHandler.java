@@ -40,7 +40,8 @@ public final class WebhookRedeliveryHandler implements RequestStreamHandler, Sna
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         input.transferTo(OutputStream.nullOutputStream());
         Instant deadline = clock.instant().plusMillis(context.getRemainingTimeInMillis());
-        Json.write(output, redelivery.run(deadline, log.with("request_id", context.getAwsRequestId())));
+        Json.write(output, redelivery.run(new VideoRecorder.Invocation(context.getAwsRequestId(), deadline),
+                log.with("request_id", context.getAwsRequestId())));
     }
 
     @Override

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
@@ -101,6 +102,32 @@ class CloudFrontHandlersTest {
     static JsonNode video(APIGatewayV2HTTPResponse response) throws Exception {
         assertEquals(200, response.getStatusCode(), response.getBody());
         return TestJson.MAPPER.readTree(response.getBody()).at("/videos/0");
+    }
+
+    /** The poster's URL carries its ETag as the video's does: a replaced poster is another object to the edge cache. */
+    @Test
+    void poster_urlCarriesItsEtagAndAReplacedPosterANewOne() throws Exception {
+        String poster = KEY.substring(0, KEY.lastIndexOf('.')) + ".jpg";
+        aws.s3().put(Events.BUCKET, poster, "first poster".getBytes(StandardCharsets.UTF_8), "image/jpeg", Map.of());
+        var completion = Wiring.of(env(), LocalS3.CREDENTIALS, Clock.systemUTC(), CheckedLog.into(logs)).completionHandler();
+        completion.handleRequest(new ByteArrayInputStream(Events.s3Notification(poster, "ObjectCreated:Put")),
+                new ByteArrayOutputStream(), TestContext.of("poster-1"));
+        complete();
+        String firstEtag = aws.s3().client().headObject(h -> h.bucket(Events.BUCKET).key(poster)).eTag().replace("\"", "");
+        var webhookPoster = SignedCloudFrontUrl.parse(URI.create(
+                receiver.requests().getFirst().json().at("/data/videos/0/poster_url").asText()));
+        assertEquals("https://" + DOMAIN + "/" + poster + "?v=" + firstEtag, webhookPoster.resource());
+
+        aws.s3().put(Events.BUCKET, poster, "second poster".getBytes(StandardCharsets.UTF_8), "image/jpeg", Map.of());
+        completion.handleRequest(new ByteArrayInputStream(Events.s3Notification(poster, "ObjectCreated:Put")),
+                new ByteArrayOutputStream(), TestContext.of("poster-2"));
+
+        String secondEtag = aws.s3().client().headObject(h -> h.bucket(Events.BUCKET).key(poster)).eTag().replace("\"", "");
+        var api = Wiring.of(env(), LocalS3.CREDENTIALS, Clock.systemUTC(), CheckedLog.into(logs)).urlHandler();
+        var apiPoster = SignedCloudFrontUrl.parse(URI.create(video(get(api, Map.of())).get("poster_url").asText()));
+        assertNotEquals(firstEtag, secondEtag);
+        assertEquals("https://" + DOMAIN + "/" + poster + "?v=" + secondEtag, apiPoster.resource());
+        assertTrue(apiPoster.verifiesWith(RSA.getPublic()));
     }
 
     @Test
@@ -194,7 +221,7 @@ class CloudFrontHandlersTest {
         clock.advance(Duration.ofMinutes(1));
 
         var report = Wiring.of(env(), LocalS3.CREDENTIALS, clock, CheckedLog.into(logs)).redelivery()
-                .run(clock.instant().plus(Duration.ofMinutes(4)), CheckedLog.into(logs));
+                .run(new VideoRecorder.Invocation("redelivery-" + java.util.UUID.randomUUID(), clock.instant().plus(Duration.ofMinutes(4))), CheckedLog.into(logs));
 
         assertEquals(1, report.delivered());
         var url = URI.create(receiver.requests().getLast().json().at("/data/videos/0/file_url").asText());

@@ -308,8 +308,7 @@ class CloudFrontTemplateTest {
                 public void close() { }
             };
             var keys = new VideoKeys(prefix);
-            var posters = new Posters(deployed.environment("VideoCompletionFunction").get("VIDEO_BUCKET"), keys, s3, null, null,
-                    duration -> { });
+            var posters = new Posters(deployed.environment("VideoCompletionFunction").get("VIDEO_BUCKET"), keys, s3, null, null);
 
             for (String name : List.of("u1/j1/clip.jpg", "u1/j1/a b+c.PNG", "video_cmh3lmwiy0001ggy4xovsxj8h.webp",
                     ".jpg", "u1/.webp", "u1/j1.v2/poster", "u1/j1/clip.tar.jpeg")) {

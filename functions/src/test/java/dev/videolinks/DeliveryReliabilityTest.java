@@ -1,5 +1,7 @@
 package dev.videolinks;
 
+import dev.videolinks.store.VideoStore;
+import dev.videolinks.store.Deliveries;
 import dev.videolinks.testing.LocalS3;
 import dev.videolinks.testing.LocalDynamoDb;
 import dev.videolinks.testing.WebhookReceiver;
@@ -117,11 +119,14 @@ class DeliveryReliabilityTest {
         aws.s3().put(Events.BUCKET, key(job), ("bytes of " + job).getBytes(StandardCharsets.UTF_8), "video/mp4", Map.of());
     }
 
-    /** One invocation; true when it succeeded, false when it failed (Lambda would retry it). */
+    /**
+     * One invocation of its own (a duplicate of an S3 event is another invocation, with another request id); true
+     * when it succeeded, false when it failed (Lambda would retry it).
+     */
     static boolean invoke(VideoCompletionHandler handler, String job) throws Exception {
         try {
             handler.handleRequest(new ByteArrayInputStream(VideoCompletionHandlerTest.eventFor(key(job))),
-                    new ByteArrayOutputStream(), TestContext.of("req-" + job));
+                    new ByteArrayOutputStream(), TestContext.of("req-" + job + "-" + java.util.UUID.randomUUID()));
             return true;
         } catch (VideoCompletionHandler.WebhookDeliveryException e) {
             return false;
@@ -129,7 +134,7 @@ class DeliveryReliabilityTest {
     }
 
     Delivery delivery(String job) {
-        return new VideoTable(aws.dynamoDb().client(), table).job(job).orElseThrow().delivery().orElseThrow();
+        return new VideoStore(aws.dynamoDb().client(), table).job(job).orElseThrow().delivery().orElseThrow();
     }
 
     /**
@@ -143,7 +148,7 @@ class DeliveryReliabilityTest {
     }
 
     Redelivery.Report redeliver(Redelivery handler) {
-        return handler.run(clock.instant().plus(Duration.ofMinutes(5)), CheckedLog.into(logs));
+        return handler.run(new VideoRecorder.Invocation("redelivery-" + java.util.UUID.randomUUID(), clock.instant().plus(Duration.ofMinutes(5))), CheckedLog.into(logs));
     }
 
     @Test
@@ -306,7 +311,7 @@ class DeliveryReliabilityTest {
         assertEquals(Delivery.State.FAILED, delivery.state());
         assertEquals(3, delivery.attempts());
         assertEquals("timed out after PT1S", delivery.lastError());
-        assertEquals(List.of("slow"), new DeliveryLedger(aws.dynamoDb().client(), table).dueJobs(clock.instant().plus(Duration.ofMinutes(1)), 10));
+        assertEquals(List.of("slow"), new Deliveries(aws.dynamoDb().client(), table).dueJobs(clock.instant().plus(Duration.ofMinutes(1)), 10));
     }
 
     @Test
@@ -474,7 +479,7 @@ class DeliveryReliabilityTest {
         assertEquals(1, metric.get("AbandonedDeliveries").asInt());
         assertEquals("VideoLinks", metric.at("/_aws/CloudWatchMetrics/0/Namespace").asText());
         assertEquals("AbandonedDeliveries", metric.at("/_aws/CloudWatchMetrics/0/Metrics/0/Name").asText());
-        assertTrue(new DeliveryLedger(aws.dynamoDb().client(), table).dueJobs(clock.instant(), 10).isEmpty());
+        assertTrue(new Deliveries(aws.dynamoDb().client(), table).dueJobs(clock.instant(), 10).isEmpty());
     }
 
     @Test
@@ -492,7 +497,7 @@ class DeliveryReliabilityTest {
         assertTrue(failure.getClass().getName().startsWith("software.amazon.awssdk"), failure.toString());
         assertTrue(receiver.requests().isEmpty(), "nothing sent without a record of it");
         try (var restarted = LocalDynamoDb.start(port, data)) {
-            assertTrue(new VideoTable(restarted.client(), table).job("outage_db").isEmpty(), "nothing recorded");
+            assertTrue(new VideoStore(restarted.client(), table).job("outage_db").isEmpty(), "nothing recorded");
             assertTrue(invoke(completion(receiver.url().toString(), restarted), "outage_db"), "Lambda's retry succeeds");
             assertEquals(1, receiver.requests().size());
         }

@@ -1,5 +1,9 @@
 package dev.videolinks;
 
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import dev.videolinks.store.VideoStore;
+import dev.videolinks.store.Change;
+import dev.videolinks.store.Attributes;
 import dev.videolinks.testing.WebhookReceiver;
 import dev.videolinks.testing.Events;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -44,7 +48,7 @@ class JobLimitsTest extends PipelineTest {
     }
 
     int itemSize(String jobId) {
-        var item = aws.dynamoDb().client().getItem(g -> g.tableName(pipeline.table).key(VideoTable.key(jobId))).item();
+        var item = aws.dynamoDb().client().getItem(g -> g.tableName(pipeline.table).key(java.util.Map.of("job_id", AttributeValue.fromS(jobId)))).item();
         return Attributes.size(item);
     }
 
@@ -95,7 +99,7 @@ class JobLimitsTest extends PipelineTest {
      */
     @Test
     void worstShapedEntries_hundredFitAndTheItemStaysWithin400KB() {
-        var table = new VideoTable(aws.dynamoDb().client(), pipeline.table);
+        var table = new VideoStore(aws.dynamoDb().client(), pipeline.table);
         var metadata = new HashMap<String, String>();
         metadata.put(Posters.POSTER_KEY, "generated_videos/p.jpg");
         for (int i = 0; metadata.size() < 500; i++) {
@@ -107,17 +111,18 @@ class JobLimitsTest extends PipelineTest {
             var video = new Video("j_worst", "user_42", 100, Events.BUCKET, longKey("j_worst", i),
                     "0123456789abcdef0123456789abcdef-10000", "3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY+MTRCxf",
                     5_000_000_000L, "video/mp4; codecs=\"avc1.640028, mp4a.40.2\"", metadata,
-                    ObjectEvent.sequencer("0066F2A1B3C4D5E6F7"), Instant.now(), LONGEST_FACTS, metadata.get(Posters.POSTER_KEY));
-            assertEquals(VideoEntry.MAX_FACTS_BYTES, VideoEntry.size(video.key(), VideoEntry.of(video))
-                    - VideoEntry.size(video.key(), VideoEntry.of(video.with(VideoFacts.UNKNOWN, null))));
-            assertTrue(VideoEntry.fits(video));
-            assertEquals(VideoTable.Change.RECORDED, table.recordVideo(video).change());
+                    ObjectEvent.sequencer("0066F2A1B3C4D5E6F7"), Instant.now(), LONGEST_FACTS, metadata.get(Posters.POSTER_KEY),
+                    "fedcba9876543210fedcba9876543210-10000");
+            assertEquals(VideoStore.MAX_FACTS_BYTES, VideoStore.entryBytes(video)
+                    - VideoStore.entryBytes(video.with(VideoFacts.UNKNOWN, null, null)));
+            assertTrue(VideoStore.fits(video));
+            assertEquals(Change.Kind.RECORDED, StoreFixtures.record(table, video).kind());
         }
 
         int size = itemSize("j_worst");
         assertEquals(LONGEST_FACTS, table.job("j_worst").orElseThrow().videos().getFirst().facts());
         System.out.printf("worst-shaped item (100 entries of %d bytes, facts and poster included): %d bytes%n",
-                VideoEntry.size(longKey("j_worst", 0), VideoEntry.of(table.job("j_worst").orElseThrow().videos().getFirst())), size);
+                VideoStore.entryBytes(table.job("j_worst").orElseThrow().videos().getFirst()), size);
         assertTrue(size < Attributes.MAX_ITEM_BYTES, size + " bytes");
     }
 
@@ -143,7 +148,7 @@ class JobLimitsTest extends PipelineTest {
 
     /** README's rule: once complete, a job's webhook is sent again only when its set of videos changes. */
     @Test
-    void webhooksOfAJob_onceCompleteThenOnlyWhenItsVideosChange() throws Exception {
+    void webhooksOfAJob_onceCompleteThenEachTimeItsCompleteSetChanges() throws Exception {
         var pair = Map.of("video-count", "2");
         pipeline.upload("generated_videos/user_42/j_rule/a.mp4", "a", pair);
         pipeline.upload("generated_videos/user_42/j_rule/b.mp4", "b", pair);
@@ -164,8 +169,9 @@ class JobLimitsTest extends PipelineTest {
                 throw new java.io.UncheckedIOException(e);
             }
         }).toList();
-        assertEquals(List.of(2, 3, 2), sizes, "complete; a video added; a video replaced (duplicate and removal send nothing)");
-        assertEquals(3, pipeline.receiver.requests().stream().map(r -> r.header("webhook-id")).distinct().count());
+        assertEquals(List.of(2, 3, 2, 2), sizes, "complete; a video added; a video removed, the job still complete; a video"
+                + " replaced (the duplicate sends nothing)");
+        assertEquals(4, pipeline.receiver.requests().stream().map(r -> r.header("webhook-id")).distinct().count());
     }
 
     /** Videos that arrive while the job's webhook is in flight wait behind it: two webhooks, not one per video. */
@@ -189,7 +195,7 @@ class JobLimitsTest extends PipelineTest {
             pool.shutdownNow();
         }
 
-        var run = pipeline.redelivery().run(Instant.now().plusSeconds(60), CheckedLog.into(pipeline.logs));
+        var run = pipeline.redelivery().run(new VideoRecorder.Invocation("redelivery-" + java.util.UUID.randomUUID(), Instant.now().plusSeconds(60)), CheckedLog.into(pipeline.logs));
 
         assertEquals(1, run.delivered());
         var webhooks = pipeline.receiver.requests();

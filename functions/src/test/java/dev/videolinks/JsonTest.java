@@ -60,7 +60,7 @@ class JsonTest {
                         new JobDelivery.Result("j", "msg_2", Delivery.State.DELIVERED, 1, null, null, true, false)),
                 List.of("not an S3 notification or S3 EventBridge event")));
         assertSameAsDatabind(new Redelivery.Report(1, 2, 3, 4, 5));
-        assertSameAsDatabind(new Delivery("j", "w", Delivery.State.PENDING, 0, null, null, NOW, null, NOW, 3, NOW));
+        assertSameAsDatabind(new Delivery("j", "w", Delivery.State.PENDING, 0, null, null, NOW, null, NOW, 3, "req-1", NOW));
     }
 
     @Test

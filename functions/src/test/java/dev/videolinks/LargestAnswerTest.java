@@ -1,5 +1,6 @@
 package dev.videolinks;
 
+import dev.videolinks.store.VideoStore;
 import dev.videolinks.testing.TestContext;
 import dev.videolinks.testing.TestJson;
 import dev.videolinks.testing.LocalAws;
@@ -64,19 +65,19 @@ class LargestAnswerTest {
     @BeforeAll
     static void hundredJobsOfHundredVideos() {
         table = aws.freshTable();
-        var videos = new VideoTable(aws.dynamoDb().client(), table);
+        var videos = new VideoStore(aws.dynamoDb().client(), table);
         for (int i = 0; i < VIDEOS; i++) {
             aws.s3().put(Events.BUCKET, keys.get(i), bytes(i), "video/mp4", Map.of());
             aws.s3().put(Events.BUCKET, poster(i), poster(), "image/jpeg", Map.of());
-            videos.recordVideo(new Video(jobIds.getFirst(), OWNER, VIDEOS, Events.BUCKET, keys.get(i), "etag" + i, null,
+            StoreFixtures.record(videos, new Video(jobIds.getFirst(), OWNER, VIDEOS, Events.BUCKET, keys.get(i), "etag" + i, null,
                     bytes(i).length, "video/mp4", metadata(), null, Instant.now(), JobLimitsTest.LONGEST_FACTS, poster(i)));
         }
         var dynamoDb = aws.dynamoDb().client();
         Map<String, AttributeValue> item = dynamoDb.getItem(g -> g.tableName(table).consistentRead(true)
-                .key(Map.of(VideoTable.PARTITION_KEY, AttributeValue.fromS(jobIds.getFirst())))).item();
+                .key(Map.of("job_id", AttributeValue.fromS(jobIds.getFirst())))).item();
         for (String jobId : jobIds.subList(1, JOBS)) {
             var copy = new HashMap<>(item);
-            copy.put(VideoTable.PARTITION_KEY, AttributeValue.fromS(jobId));
+            copy.put("job_id", AttributeValue.fromS(jobId));
             dynamoDb.putItem(p -> p.tableName(table).item(copy));
         }
     }

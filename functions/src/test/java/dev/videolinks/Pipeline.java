@@ -1,5 +1,6 @@
 package dev.videolinks;
 
+import dev.videolinks.store.VideoStore;
 import dev.videolinks.testing.LocalS3;
 import dev.videolinks.testing.WebhookReceiver;
 import dev.videolinks.testing.MutableClock;
@@ -67,6 +68,19 @@ final class Pipeline implements AutoCloseable {
                 ? Thread::sleep : duration -> ((MutableClock) clock).advance(duration)).completionHandler();
     }
 
+    /** The completion function with these hooks between it and AWS (a fault, a pause). */
+    VideoCompletionHandler completion(Wiring.ClientHooks hooks) {
+        return Wiring.of(env(), LocalS3.CREDENTIALS, clock, CheckedLog.into(logs)).sleepingWith(clock == Clock.systemUTC()
+                ? Thread::sleep : duration -> ((MutableClock) clock).advance(duration)).withClientHooks(hooks).completionHandler();
+    }
+
+    /** One invocation of a handler with a request id (a Lambda retry keeps its invocation's): its answer. */
+    JsonNode invoke(VideoCompletionHandler handler, byte[] event, String requestId) throws IOException {
+        var out = new ByteArrayOutputStream();
+        handler.handleRequest(new ByteArrayInputStream(event), out, TestContext.of(requestId));
+        return TestJson.MAPPER.readTree(out.toByteArray());
+    }
+
     Redelivery redelivery() {
         return Wiring.of(env(), LocalS3.CREDENTIALS, clock, CheckedLog.into(logs)).redelivery();
     }
@@ -131,7 +145,7 @@ final class Pipeline implements AutoCloseable {
     }
 
     Job job(String jobId) {
-        return new VideoTable(aws.dynamoDb().client(), table).job(jobId).orElseThrow();
+        return new VideoStore(aws.dynamoDb().client(), table).job(jobId).orElseThrow();
     }
 
     List<String> logLines(String event) {

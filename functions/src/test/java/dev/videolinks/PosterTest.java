@@ -149,19 +149,10 @@ class PosterTest extends PipelineTest {
         assertTrue(warnings.getFirst().contains("\"level\":\"WARN\"") && warnings.getFirst().contains(folder + "clip.mp4"));
     }
 
-    /** The video of this key as the completion function would record it, claimed in the key index only. */
-    Video claimOnly(String key) {
-        String etag = aws.s3().client().headObject(h -> h.bucket(pipeline.bucket).key(key)).eTag().replace("\"", "");
-        var video = new Video("j_race", OWNER, 1, pipeline.bucket, key, etag, null, CLIP.length, "video/mp4", Map.of(),
-                ObjectEvent.sequencer(pipeline.nextSequencer()), Instant.now());
-        new KeyIndex(aws.dynamoDb().client(), pipeline.table).claim(video);
-        return video;
-    }
-
-    JsonNode imageEvent(String key, WebhookClient.Sleeper sleeper) throws Exception {
+    JsonNode imageEvent(String key) throws Exception {
         aws.s3().put(pipeline.bucket, key, JPEG, "image/jpeg", Map.of());
         var handler = Wiring.of(pipeline.env(), LocalS3.CREDENTIALS, Clock.systemUTC(), CheckedLog.into(pipeline.logs))
-                .sleepingWith(sleeper).completionHandler();
+                .completionHandler();
         var out = new ByteArrayOutputStream();
         handler.handleRequest(new ByteArrayInputStream(pipeline.notification("ObjectCreated:Put", key, null,
                 pipeline.nextSequencer())), out, TestContext.of("req-image"));
@@ -169,33 +160,37 @@ class PosterTest extends PipelineTest {
     }
 
     @Test
-    void posterEvent_videoClaimedButNotYetRecorded_waitsForItsEntryAndSetsThePoster() throws Exception {
+    @SuppressWarnings("unchecked")
+    void imageEventBetweenTheVideosIndexReadAndItsWrite_theVideosSecondReadSetsThePoster() throws Exception {
         String folder = folder("j_race");
         aws.s3().put(pipeline.bucket, folder + "clip.mp4", CLIP, "video/mp4", Map.of());
-        Video video = claimOnly(folder + "clip.mp4");
-        var waits = new CopyOnWriteArrayList<Duration>();
+        var imageOutcome = new java.util.concurrent.atomic.AtomicReference<JsonNode>();
+        // The image's event runs, whole, right after the video's handler read the image index and found nothing.
+        var hooks = new Wiring.ClientHooks(o -> { }, real -> (software.amazon.awssdk.services.dynamodb.DynamoDbClient)
+                java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                        new Class<?>[] {software.amazon.awssdk.services.dynamodb.DynamoDbClient.class}, (proxy, method, args) -> {
+                            if (method.getName().equals("getItem") && args[0] instanceof java.util.function.Consumer<?> build) {
+                                var request = software.amazon.awssdk.services.dynamodb.model.GetItemRequest.builder();
+                                ((java.util.function.Consumer<Object>) build).accept(request);
+                                var answer = real.getItem(request.build());
+                                if (imageOutcome.get() == null && !answer.hasItem()
+                                        && request.build().key().get("job_id").s().startsWith("images#")) {
+                                    imageOutcome.set(imageEvent(folder + "clip.jpg"));
+                                }
+                                return answer;
+                            }
+                            try {
+                                return method.invoke(real, args);
+                            } catch (java.lang.reflect.InvocationTargetException e) {
+                                throw e.getCause();
+                            }
+                        }));
+        var handler = Wiring.of(pipeline.env(), LocalS3.CREDENTIALS, Clock.systemUTC(), CheckedLog.into(pipeline.logs))
+                .withClientHooks(hooks).completionHandler();
+        handler.handleRequest(new ByteArrayInputStream(pipeline.notification("ObjectCreated:Put", folder + "clip.mp4", null,
+                pipeline.nextSequencer())), new ByteArrayOutputStream(), TestContext.of("req-video"));
 
-        // The video's own write lands while the image's event waits, as when both are uploaded at once.
-        JsonNode image = imageEvent(folder + "clip.jpg", wait -> {
-            waits.add(wait);
-            new VideoTable(aws.dynamoDb().client(), pipeline.table).recordVideo(video);
-        });
-
-        assertEquals("POSTER", image.at("/objects/0/outcome").asText(), image.toString());
-        assertEquals(List.of(Duration.ofMillis(200)), waits);
+        assertEquals("IGNORED", imageOutcome.get().at("/objects/0/outcome").asText(), "the image's event found no video yet");
         assertEquals(folder + "clip.jpg", posterKey(video("j_race"), JPEG));
-    }
-
-    @Test
-    void posterEvent_videoClaimedButNeverRecorded_givesUpAfterItsBoundedWaits() throws Exception {
-        String folder = folder("j_race");
-        aws.s3().put(pipeline.bucket, folder + "clip.mp4", CLIP, "video/mp4", Map.of());
-        claimOnly(folder + "clip.mp4");
-        var waits = new CopyOnWriteArrayList<Duration>();
-
-        JsonNode image = imageEvent(folder + "clip.jpg", waits::add);
-
-        assertEquals("IGNORED", image.at("/objects/0/outcome").asText(), image.toString());
-        assertEquals(Posters.WAITS, waits);
     }
 }

@@ -288,7 +288,7 @@ class TemplateTest {
     void videoTable_keySchemaIsTheOneTheCodeUses() {
         var keySchema = (List<Map<String, String>>) template.resourceProperties("VideoTable").get("KeySchema");
 
-        assertEquals(List.of(Map.of("AttributeName", VideoTable.PARTITION_KEY, "KeyType", "HASH")), keySchema);
+        assertEquals(List.of(Map.of("AttributeName", "job_id", "KeyType", "HASH")), keySchema);
     }
 
     @Test

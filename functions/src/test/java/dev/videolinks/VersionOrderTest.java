@@ -5,6 +5,7 @@ import dev.videolinks.testing.LocalAws;
 import dev.videolinks.testing.Events;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -88,15 +89,29 @@ class VersionOrderTest {
     }
 
     @Test
-    void eventsInOrder_eachVersionDeliveredUnderItsOwnId() throws Exception {
-        created(v1, seq1);
-        created(v2, seq2);
+    void versionsUploadedAndHandledInTurn_eachDeliveredUnderItsOwnId() throws Exception {
+        String key = "generated_videos/user_42/job_turns/clip.mp4";
+        pipeline.upload(key, "first take", Map.of());
+        pipeline.upload(key, "second take", Map.of());
 
         var webhooks = pipeline.receiver.requests();
         assertEquals(2, webhooks.size());
         assertTrue(!webhooks.get(0).header("webhook-id").equals(webhooks.get(1).header("webhook-id")));
-        assertArrayEquals("second render".getBytes(StandardCharsets.UTF_8),
+        assertArrayEquals("second take".getBytes(StandardCharsets.UTF_8),
                 fetch(webhooks.get(1).json().at("/data/videos/0/file_url").asText()));
+    }
+
+    /** Both versions were uploaded before either event came: the table follows the bucket, whose current one is v2. */
+    @Test
+    void bothVersionsUploadedBeforeTheFirstEvent_thatEventRecordsTheCurrentVersionAndTheSecondChangesNothing()
+            throws Exception {
+        JsonNode first = created(v1, seq1);
+        JsonNode second = created(v2, seq2);
+
+        assertEquals("RECORDED", first.at("/objects/0/outcome").asText());
+        assertEquals("DUPLICATE", second.at("/objects/0/outcome").asText());
+        assertEquals(1, pipeline.receiver.requests().size());
+        assertEquals(v2, pipeline.job("job_versions").videos().getFirst().versionId());
     }
 
     @Test
@@ -109,10 +124,31 @@ class VersionOrderTest {
         assertEquals("IGNORED", removal.at("/objects/0/outcome").asText());
         assertEquals(v2, pipeline.job("job_versions").videos().getFirst().versionId());
         assertEquals(200, pipeline.get("job_versions", "user_42").getStatusCode());
+        assertEquals(1, pipeline.receiver.requests().size(), "nothing changed, nothing sent");
+    }
+
+    /** S3 makes the version before the deleted current one current again: so does the table, under a new webhook id. */
+    @Test
+    void theCurrentVersionDeleted_theVersionBeforeItIsTheVideoAgain() throws Exception {
+        created(v2, seq2);
+        aws.s3().client().deleteObject(d -> d.bucket(BUCKET).key(KEY).versionId(v2));
+
+        JsonNode removal = pipeline.invoke(pipeline.notification("ObjectRemoved:Delete", KEY, v2, pipeline.nextSequencer()));
+
+        assertEquals("RECORDED", removal.at("/objects/0/outcome").asText());
+        // By its bytes: S3Proxy gives a version another id when it makes it current again.
+        String url = TestJson.MAPPER.readTree(pipeline.get("job_versions", "user_42").getBody()).at("/videos/0/file_url").asText();
+        assertArrayEquals("first render".getBytes(StandardCharsets.UTF_8), fetch(url));
+        var webhooks = pipeline.receiver.requests();
+        assertEquals(2, webhooks.size());
+        assertNotEquals(webhooks.get(0).header("webhook-id"), webhooks.get(1).header("webhook-id"));
+        assertArrayEquals("first render".getBytes(StandardCharsets.UTF_8),
+                fetch(webhooks.get(1).json().at("/data/videos/0/file_url").asText()));
     }
 
     @Test
-    void theRecordedVersionDeleted_videoRemoved() throws Exception {
+    void theOnlyVersionDeleted_videoRemoved() throws Exception {
+        aws.s3().client().deleteObject(d -> d.bucket(BUCKET).key(KEY).versionId(v1));
         created(v2, seq2);
         aws.s3().client().deleteObject(d -> d.bucket(BUCKET).key(KEY).versionId(v2));
 
@@ -120,6 +156,7 @@ class VersionOrderTest {
 
         assertEquals("REMOVED", removal.at("/objects/0/outcome").asText());
         assertTrue(pipeline.job("job_versions").videos().isEmpty());
+        assertEquals(404, pipeline.get("job_versions", "user_42").getStatusCode());
     }
 
     @Test
@@ -145,6 +182,7 @@ class VersionOrderTest {
 
         JsonNode created = pipeline.invoke(sample("s3-object-created-versioned.json", version));
         JsonNode otherVersion = pipeline.invoke(sample("s3-object-removed-version.json", "another-version"));
+        aws.s3().client().deleteObject(d -> d.bucket(BUCKET).key(sampleKey));
         JsonNode marker = pipeline.invoke(sample("s3-object-removed-delete-marker.json", null));
 
         assertEquals("RECORDED", created.at("/objects/0/outcome").asText());

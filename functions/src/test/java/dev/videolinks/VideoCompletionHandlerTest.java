@@ -1,5 +1,6 @@
 package dev.videolinks;
 
+import dev.videolinks.store.VideoStore;
 import dev.videolinks.testing.LocalS3;
 import dev.videolinks.testing.LocalDynamoDb;
 import dev.videolinks.testing.WebhookReceiver;
@@ -117,7 +118,7 @@ class VideoCompletionHandlerTest {
     }
 
     Job job(String jobId) {
-        return new VideoTable(aws.dynamoDb().client(), table).job(jobId).orElseThrow();
+        return new VideoStore(aws.dynamoDb().client(), table).job(jobId).orElseThrow();
     }
 
     Delivery delivery(String jobId) {
@@ -477,6 +478,7 @@ class VideoCompletionHandlerTest {
         String key = "generated_videos/renders/final.mp4";
         putVideo(key, VIDEO, Map.of("job-id", "job_from_metadata", "user-id", "user_42"));
         invoke(handler, eventFor(key));
+        aws.s3().client().deleteObject(d -> d.bucket(Events.BUCKET).key(key));
         byte[] removal = eventFor(key, "ObjectRemoved:Delete");
 
         JsonNode report = invoke(handler, removal);

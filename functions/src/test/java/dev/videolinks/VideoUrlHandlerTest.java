@@ -1,5 +1,6 @@
 package dev.videolinks;
 
+import dev.videolinks.store.VideoStore;
 import dev.videolinks.testing.LocalS3;
 import dev.videolinks.testing.WebhookReceiver;
 import dev.videolinks.testing.TestContext;
@@ -241,14 +242,14 @@ class VideoUrlHandlerTest {
 
     @Test
     void batch_hundredIds_hundredFreshUrlsInOneCall() throws Exception {
-        var videos = new VideoTable(aws.dynamoDb().client(), table);
+        var videos = new VideoStore(aws.dynamoDb().client(), table);
         var ids = new ArrayList<String>();
         for (int i = 0; i < 100; i++) {
             String job = "gallery_" + i;
             String key = "generated_videos/user_42/" + job + "/clip.mp4";
             byte[] bytes = ("clip number " + i).getBytes(StandardCharsets.UTF_8);
             aws.s3().put(Events.BUCKET, key, bytes, "video/mp4", Map.of());
-            videos.recordVideo(new Video(job, "user_42", 1, Events.BUCKET, key, "etag" + i, null, bytes.length,
+            StoreFixtures.record(videos, new Video(job, "user_42", 1, Events.BUCKET, key, "etag" + i, null, bytes.length,
                     "video/mp4", Map.of(), null, Instant.now()));
             ids.add(job);
         }
@@ -271,13 +272,13 @@ class VideoUrlHandlerTest {
 
     @Test
     void batch_idsPastTheFirstRead_answeredOrNotFoundInRequestOrder() throws Exception {
-        var videos = new VideoTable(aws.dynamoDb().client(), table);
+        var videos = new VideoStore(aws.dynamoDb().client(), table);
         var ids = new ArrayList<String>();
         for (int i = 0; i < VideoUrls.FIRST_READ + 2; i++) {
             String job = "page_" + i;
             String key = "generated_videos/user_42/" + job + "/clip.mp4";
             aws.s3().put(Events.BUCKET, key, VIDEO, "video/mp4", Map.of());
-            videos.recordVideo(new Video(job, "user_42", 1, Events.BUCKET, key, "etag" + i, null, VIDEO.length,
+            StoreFixtures.record(videos, new Video(job, "user_42", 1, Events.BUCKET, key, "etag" + i, null, VIDEO.length,
                     "video/mp4", Map.of(), null, Instant.now()));
             ids.add(job);
         }
@@ -337,7 +338,7 @@ class VideoUrlHandlerTest {
         assertTrue(trace.get(0).asText().startsWith(error + ": "), trace.get(0).asText());
         var frames = new ArrayList<String>();
         trace.forEach(frame -> frames.add(frame.asText()));
-        assertTrue(frames.stream().anyMatch(frame -> frame.startsWith("\tat dev.videolinks.VideoTable.")), frames.toString());
+        assertTrue(frames.stream().anyMatch(frame -> frame.startsWith("\tat dev.videolinks.store.VideoStore.")), frames.toString());
     }
 
     // --- every bad request, each its own event file ---

@@ -1,8 +1,11 @@
-package dev.videolinks;
+package dev.videolinks.store;
 
-import static dev.videolinks.Attributes.n;
-import static dev.videolinks.Attributes.s;
+import static dev.videolinks.store.Attributes.n;
+import static dev.videolinks.store.Attributes.s;
 
+import dev.videolinks.Posters;
+import dev.videolinks.Video;
+import dev.videolinks.VideoFacts;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
@@ -17,14 +20,24 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 final class VideoEntry {
 
     /** The largest video entry, its key included: 100 of them and the job's own attributes stay under 400 KB. */
-    static final int MAX_ENTRY_BYTES = 3_900;
+    static final int MAX_ENTRY_BYTES = VideoStore.MAX_ENTRY_BYTES;
 
     /** The {@code pst} of a video whose poster is the key its metadata {@code poster-key} names. */
     static final String POSTER_FROM_METADATA = Posters.POSTER_KEY;
+    static final String POSTER = "pst";
+    static final String POSTER_ETAG = "pse";
+    private static final String ETAG = "etag";
+    private static final String VERSION_ID = "vid";
 
-    /** What the facts and the poster add to an entry at most: a 12-digit duration, 5-digit sides, a 32-character codec, "poster-key". */
+    /** The longest ETag S3 gives: 32 hexadecimal digits, or those, a dash and up to 10,000 parts. */
+    static final int MAX_ETAG = 32 + 1 + 5;
+
+    /**
+     * What the facts and the poster add to an entry at most: a 12-digit duration, 5-digit sides, a 32-character
+     * codec, "poster-key", the poster's ETag.
+     */
     static final int MAX_FACTS_BYTES = (4 + 7) + 2 * (2 + 4) + (3 + VideoFacts.MAX_CODEC_LENGTH) + 2 * (3 + 1)
-            + (4 + POSTER_FROM_METADATA.length());
+            + (4 + POSTER_FROM_METADATA.length()) + (4 + MAX_ETAG);
 
     private VideoEntry() {}
 
@@ -44,14 +57,14 @@ final class VideoEntry {
      */
     static AttributeValue of(Video video) {
         var entry = new HashMap<String, AttributeValue>();
-        entry.put("etag", s(video.etag()));
+        entry.put(ETAG, s(video.etag()));
         entry.put("size", n(video.size()));
         entry.put("type", s(video.contentType()));
         entry.put("count", n(video.videoCount()));
         entry.put("at", n(video.recordedAt().getEpochSecond()));
         entry.put("meta", AttributeValue.fromM(video.metadata().entrySet().stream()
                 .collect(Collectors.toMap(Map.Entry::getKey, e -> s(e.getValue())))));
-        putText(entry, "vid", video.versionId());
+        putText(entry, VERSION_ID, video.versionId());
         putText(entry, "seq", video.sequencer());
         VideoFacts facts = video.facts();
         putNumber(entry, "dur", facts.durationMillis());
@@ -65,7 +78,8 @@ final class VideoEntry {
             entry.put("fs", AttributeValue.fromBool(facts.faststart()));
         }
         if (video.posterKey() != null) {
-            entry.put("pst", s(poster(video)));
+            entry.put(POSTER, s(poster(video)));
+            putText(entry, POSTER_ETAG, video.posterEtag());
         }
         return AttributeValue.fromM(entry);
     }
@@ -82,8 +96,17 @@ final class VideoEntry {
                 .bucket(bucket).key(key).etag(entry.get("etag").s()).versionId(Attributes.text(entry, "vid"))
                 .size(Attributes.number(entry, "size", 0)).contentType(entry.get("type").s()).metadata(metadata)
                 .sequencer(Attributes.text(entry, "seq")).recordedAt(Attributes.epoch(entry, "at"))
-                .facts(facts).posterKey(posterKey(key, metadata, Attributes.text(entry, "pst")))
+                .facts(facts).posterKey(posterKey(key, metadata, Attributes.text(entry, POSTER)))
+                .posterEtag(Attributes.text(entry, POSTER_ETAG))
                 .build();
+    }
+
+    /** The update holds only while the key's entry in its job is still that version. */
+    static ItemUpdate whenVersionIs(ItemUpdate update, dev.videolinks.VideoVersion version) {
+        update.when("#.#.# = ?", JobItem.VIDEOS, version.key(), ETAG, s(version.etag()));
+        return version.versionId() == null
+                ? update.when("attribute_not_exists(#.#.#)", JobItem.VIDEOS, version.key(), VERSION_ID)
+                : update.when("#.#.# = ?", JobItem.VIDEOS, version.key(), VERSION_ID, s(version.versionId()));
     }
 
     /** Whether the entry is the version {@code etag}/{@code versionId} and its metadata names its poster. */

@@ -1,4 +1,4 @@
-package dev.videolinks;
+package dev.videolinks.store;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -6,10 +6,10 @@ import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** Reading and writing DynamoDB attribute values, and their size as DynamoDB counts it against the 400 KB item limit. */
-final class Attributes {
+public final class Attributes {
 
     /** DynamoDB's item size limit. */
-    static final int MAX_ITEM_BYTES = 400 * 1024;
+    public static final int MAX_ITEM_BYTES = 400 * 1024;
 
     private Attributes() {}
 
@@ -19,6 +19,10 @@ final class Attributes {
 
     static AttributeValue n(long value) {
         return AttributeValue.fromN(Long.toString(value));
+    }
+
+    static AttributeValue bool(boolean value) {
+        return AttributeValue.fromBool(value);
     }
 
     static String text(Map<String, AttributeValue> item, String name) {
@@ -37,7 +41,7 @@ final class Attributes {
     }
 
     /** The size of an item: each attribute's name plus its value (DynamoDB's "Item sizes and formats"). */
-    static int size(Map<String, AttributeValue> item) {
+    public static int size(Map<String, AttributeValue> item) {
         int size = 0;
         for (var attribute : item.entrySet()) {
             size += utf8(attribute.getKey()) + size(attribute.getValue());
@@ -50,7 +54,7 @@ final class Attributes {
      * (counted here on all digits, never less), null and booleans one byte, lists and maps three bytes plus one
      * per element plus the elements (and, in a map, their names).
      */
-    static int size(AttributeValue value) {
+    public static int size(AttributeValue value) {
         return switch (value.type()) {
             case S -> utf8(value.s());
             case N -> (value.n().length() + 1) / 2 + 1;
