@@ -1,5 +1,6 @@
 package dev.videolinks;
 
+import dev.videolinks.facts.VideoFacts;
 import dev.videolinks.testing.TestJson;
 import dev.videolinks.testing.RecordingBlobStore;
 import static org.junit.jupiter.api.Assertions.assertAll;
@@ -68,16 +69,23 @@ class VideoFactsPipelineTest extends PipelineTest {
                         video.get("duration_seconds").toString()),
                 () -> assertEquals(String.valueOf(facts.width()), video.get("width").toString()),
                 () -> assertEquals(String.valueOf(facts.height()), video.get("height").toString()),
-                () -> assertEquals(facts.videoCodec() == null ? "null" : "\"" + facts.videoCodec() + "\"",
-                        video.get("video_codec").toString()),
+                () -> assertEquals(text(facts.videoCodec()), video.get("video_codec").toString()),
+                () -> assertEquals(text(facts.videoProfile()), video.get("video_profile").toString()),
+                () -> assertEquals(text(facts.videoLevel()), video.get("video_level").toString()),
+                () -> assertEquals(String.valueOf(facts.bitDepth()), video.get("bit_depth").toString()),
                 () -> assertEquals(String.valueOf(facts.hasAudio()), video.get("has_audio").toString()),
+                () -> assertEquals(text(facts.audioCodec()), video.get("audio_codec").toString()),
                 () -> assertEquals(String.valueOf(facts.faststart()), video.get("faststart").toString()));
+    }
+
+    static String text(String value) {
+        return value == null ? "null" : "\"" + value + "\"";
     }
 
     @Test
     void webhook_truncatedFile_deliveredWithNullFactsAndOneWarnLine() throws Exception {
         String key = "generated_videos/" + OWNER + "/j_truncated/clip.mp4";
-        byte[] truncated = java.nio.file.Files.readAllBytes(VideoFactsTest.CORPUS.resolve("truncated-in-mdat.mp4"));
+        byte[] truncated = java.nio.file.Files.readAllBytes(Clips.VIDEOS.resolve("bad").resolve("truncated-in-mdat.mp4"));
 
         JsonNode report = pipeline.upload(key, truncated, "video/mp4", Map.of());
 
