@@ -14,7 +14,8 @@ import java.util.Map;
  * in words why not (or why late): the verdict of its facts against the browser-support table
  * {@code dev/videolinks/facts/playback.json}, which holds a source for each row and is what to update when browsers
  * change. For each of the container, the video codec (with its profile, bit depth and chroma) and the audio codec,
- * the table's first matching row decides; a browser plays the file when all three rows say "yes". "hardware" (it
+ * the table's first matching row decides; a browser plays the file when all three rows say "yes". A container no
+ * browser plays is the one reason given: the codecs inside matter once the file is remuxed. "hardware" (it
  * plays only where the device decodes it in hardware) answers no, and says so. A codec, profile, bit depth or
  * chroma the table has no row for answers no: a verdict errs on the side of a file not playing.
  *
@@ -66,6 +67,9 @@ public record Playback(Browsers browsers, List<String> reasons) {
             var reasons = new LinkedHashSet<String>();
             apply(first(containers, facts, "container", facts.container()), plays, reasons,
                     "no browser is known to play the " + facts.container() + " container");
+            if (!(plays[0] || plays[1] || plays[2] || plays[3])) {
+                return new Playback(new Browsers(false, false, false, false), new ArrayList<>(reasons)); // remux first
+            }
             if (facts.videoCodec() != null) {
                 String codec = facts.videoCodec().equals("avc3") ? "avc1" : facts.videoCodec();
                 apply(first(video, facts, "video", codec), plays, reasons, "no browser is known to play " + describe(facts)

@@ -75,6 +75,6 @@ public record VideoFacts(String container, Long durationMillis, Integer width, I
             return null;
         }
         double millis = count * 1000.0 / unitsPerSecond;
-        return millis > MAX_DURATION_MILLIS || Double.isNaN(millis) ? null : Math.round(millis);
+        return millis > MAX_DURATION_MILLIS || !(millis >= 0.5) ? null : Math.round(millis); // under 1 ms: no length
     }
 }
