@@ -219,6 +219,56 @@ class VideoFactsTest {
                 reading.ranges());
     }
 
+    /**
+     * A WebM whose Tracks element straddles the end of the first read (a Void element first in its Segment pushes it
+     * there): one more read from where Tracks starts brings it and what follows it (the first Cluster, whose first
+     * VP9 frame gives the profile and bit depth), not Tracks alone and then the Cluster again.
+     */
+    @Test
+    void read_webmTracksStraddlingTheFirstRead_readWithWhatFollowsInOneMoreRead() throws IOException {
+        byte[] webm = Files.readAllBytes(FfprobeCorpusTest.CORPUS.resolve("vp9-opus.webm"));
+        int header = 4 + 1 + (webm[4] & 0x7f); // the EBML header: its id, a 1-byte size, its data
+        assertEquals(0x01, webm[header + 4], "the Segment's size takes 8 bytes");
+        int segmentData = header + 12;
+        int tracks = topLevel(webm, segmentData, 0x1654ae6b);
+        int pushed = ByteRanges.HEAD_BYTES - 10; // where Tracks starts after the Void
+        int voidLength = pushed - tracks;
+        var segment = ByteBuffer.wrap(webm, header + 4, 8).slice();
+        long segmentSize = segment.getLong(0) & 0x00ff_ffff_ffff_ffffL;
+        byte[] voidElement = ByteBuffer.allocate(voidLength).put((byte) 0xec)
+                .putLong(0x0100_0000_0000_0000L | (voidLength - 9)).array();
+        byte[] file = concat(Arrays.copyOf(webm, segmentData), voidElement, Arrays.copyOfRange(webm, segmentData, webm.length));
+        ByteBuffer.wrap(file).putLong(header + 4, 0x0100_0000_0000_0000L | (segmentSize + voidLength));
+
+        Reading reading = read(file);
+
+        assertEquals(VideoFactsReader.read(webm).facts(), reading.result().facts());
+        assertEquals("Profile 0", reading.result().facts().videoProfile());
+        assertEquals(List.of("bytes=0-65535", "bytes=" + pushed + "-" + (file.length - 1)), reading.ranges());
+    }
+
+    /** Where the Segment's child with this id starts: a walk of the EBML ids and sizes from the Segment's data. */
+    static int topLevel(byte[] webm, int segmentData, long id) {
+        for (int p = segmentData; p < webm.length; ) {
+            int idLength = Integer.numberOfLeadingZeros(webm[p] & 0xff) - 23;
+            long found = 0;
+            for (int k = 0; k < idLength; k++) {
+                found = found << 8 | webm[p + k] & 0xff;
+            }
+            int sizeAt = p + idLength;
+            int sizeLength = Integer.numberOfLeadingZeros(webm[sizeAt] & 0xff) - 23;
+            long size = webm[sizeAt] & (0xff >> sizeLength);
+            for (int k = 1; k < sizeLength; k++) {
+                size = size << 8 | webm[sizeAt + k] & 0xff;
+            }
+            if (found == id) {
+                return p;
+            }
+            p = (int) (sizeAt + sizeLength + size);
+        }
+        throw new AssertionError("no element 0x" + Long.toHexString(id));
+    }
+
     @Test
     void read_moovOfAMegabyteFirst_factsInOneRead() {
         byte[] file = concat(FTYP, paddedMoov(MIB), box("mdat", new byte[64]));
