@@ -75,7 +75,41 @@ class VideoFactsPipelineTest extends PipelineTest {
                 () -> assertEquals(String.valueOf(facts.bitDepth()), video.get("bit_depth").toString()),
                 () -> assertEquals(String.valueOf(facts.hasAudio()), video.get("has_audio").toString()),
                 () -> assertEquals(text(facts.audioCodec()), video.get("audio_codec").toString()),
-                () -> assertEquals(String.valueOf(facts.faststart()), video.get("faststart").toString()));
+                () -> assertEquals(String.valueOf(facts.faststart()), video.get("faststart").toString()),
+                () -> assertEquals(playback(facts), video.get("playback")));
+    }
+
+    /** The verdict of these facts as the contract spells it, or JSON null. */
+    static JsonNode playback(VideoFacts facts) {
+        var verdict = dev.videolinks.facts.Playback.of(facts);
+        if (verdict == null) {
+            return com.fasterxml.jackson.databind.node.NullNode.getInstance();
+        }
+        var browsers = verdict.browsers();
+        return TestJson.MAPPER.valueToTree(Map.of("browsers", Map.of("chrome", browsers.chrome(), "edge", browsers.edge(),
+                "firefox", browsers.firefox(), "safari", browsers.safari()), "reasons", verdict.reasons()));
+    }
+
+    @Test
+    void webhook_truncatedWebm_deliveredWithTheFactsReadAndOneWarnLine() throws Exception {
+        String key = "generated_videos/" + OWNER + "/j_cut/clip.webm";
+        byte[] cut = java.nio.file.Files.readAllBytes(Clips.VIDEOS.resolve("corpus").resolve("webm-truncated-60.webm"));
+
+        JsonNode report = pipeline.upload(key, cut, "video/webm", Map.of());
+
+        assertEquals("RECORDED", report.at("/objects/0/outcome").asText(), report.toString());
+        JsonNode video = pipeline.receiver.requests().getFirst().json().at("/data/videos/0");
+        assertFacts(dev.videolinks.facts.VideoFactsReader.read(cut).facts(), video);
+        assertEquals(2.008, video.get("duration_seconds").asDouble(), video.toString());
+        assertEquals("vp09", video.get("video_codec").asText());
+        assertEquals(List.of(true, true, true, true), List.of(video.at("/playback/browsers/chrome").asBoolean(),
+                video.at("/playback/browsers/edge").asBoolean(), video.at("/playback/browsers/firefox").asBoolean(),
+                video.at("/playback/browsers/safari").asBoolean()));
+        var warnings = pipeline.logLines("video.facts_partial");
+        assertEquals(1, warnings.size(), pipeline.logs.toString());
+        JsonNode line = TestJson.MAPPER.readTree(warnings.getFirst());
+        assertEquals(key, line.get("key").asText());
+        assertTrue(line.get("reason").asText().startsWith("the file is cut off"), line.toString());
     }
 
     static String text(String value) {
