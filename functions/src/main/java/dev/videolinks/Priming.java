@@ -1,5 +1,7 @@
 package dev.videolinks;
 
+import dev.videolinks.facts.VideoFactsReader;
+import dev.videolinks.facts.VideoFacts;
 import dev.videolinks.store.Deliveries;
 import dev.videolinks.store.ImageIndex;
 import dev.videolinks.store.KeyState;
@@ -60,8 +62,7 @@ final class Priming {
 
     /** Primes; answers how many SDK calls were marshalled and signed and then stopped before sending. */
     static int prime(Config config) {
-        var facts = VideoFactsReader.read(ByteRanges.of(SampleVideos.mp4())).facts();
-        VideoFactsReader.read(ByteRanges.of(SampleVideos.webm()));
+        var facts = VideoFactsReader.prime();
         var video = Video.builder().jobId("j").userId("u").bucket(config.bucket()).key(config.prefix() + "u/j/clip.mp4")
                 .etag("etag").size(1).contentType("binary/octet-stream").metadata(Map.of("k", "v"))
                 .sequencer(ObjectEvent.sequencer("01")).recordedAt(FIXED).facts(facts)
@@ -118,8 +119,8 @@ final class Priming {
                             Delivery.State.DELIVERED, 1, 200, null, null), FIXED))
                     + stopped(() -> deliveries.dueJobs(FIXED, 1))
                     + stopped(() -> s3.headObject(h -> h.bucket(config.bucket()).key(video.key())))
-                    + stopped(() -> s3.getObjectAsBytes(get -> get.bucket(config.bucket()).key(video.key())
-                            .range("bytes=0-" + (ByteRanges.HEAD_BYTES - 1)).ifMatch("\"etag\"")))
+                    + stopped(() -> new VideoFactsReader(s3).read(new VideoFactsReader.StoredObject(config.bucket(),
+                            video.key(), null, "etag", 1_000_000)))
                     + stopped(() -> posters.siblings(video.key()))
                     + stopped(() -> posters.posterOf(video, Log.to(line -> { })))
                     + stopped(() -> images.setPoster(new VideoVersion("j", video.key(), "etag", null), "jpg", "etag"))

@@ -1,5 +1,7 @@
 package dev.videolinks;
 
+import dev.videolinks.facts.VideoFactsReader;
+import dev.videolinks.facts.VideoFacts;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;

@@ -1,11 +1,13 @@
 package dev.videolinks;
 
+import dev.videolinks.facts.VideoFacts;
+import dev.videolinks.facts.Playback;
 import java.time.Instant;
 import java.util.Map;
 
 /**
- * The video object of the webhook and of the URL API (SPEC §3, §4): one shape, made by one factory.
- * Serialized in snake_case. The facts and the poster are null when unknown or absent.
+ * The video object of the webhook and of the URL API: one shape, made by one factory. Serialized in snake_case.
+ * The facts, the playback verdict and the poster are null when unknown or absent.
  */
 record VideoLink(
         String filename,
@@ -22,8 +24,13 @@ record VideoLink(
         Integer width,
         Integer height,
         String videoCodec,
+        String videoProfile,
+        String videoLevel,
+        Integer bitDepth,
         Boolean hasAudio,
+        String audioCodec,
         Boolean faststart,
+        Playback playback,
         String posterUrl,
         Instant posterUrlExpiresAt) {
 
@@ -45,8 +52,13 @@ record VideoLink(
                 facts.width(),
                 facts.height(),
                 facts.videoCodec(),
+                facts.videoProfile(),
+                facts.videoLevel(),
+                facts.bitDepth(),
                 facts.hasAudio(),
+                facts.audioCodec(),
                 facts.faststart(),
+                Playback.of(facts),
                 poster == null ? null : poster.url().toString(),
                 poster == null ? null : poster.expiresAt());
     }

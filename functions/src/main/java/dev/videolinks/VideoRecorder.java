@@ -1,5 +1,7 @@
 package dev.videolinks;
 
+import dev.videolinks.facts.VideoFactsReader;
+import dev.videolinks.facts.VideoFacts;
 import dev.videolinks.VideoCompletion.ObjectOutcome;
 import dev.videolinks.VideoCompletion.Outcome;
 import dev.videolinks.store.Change;
@@ -91,7 +93,8 @@ final class VideoRecorder {
             return notAVideo(event, invocation, new ObjectOutcome(key, Outcome.SKIPPED, video.jobId(),
                     "key, metadata and type together exceed the " + VideoStore.MAX_ENTRY_BYTES + " bytes a video may take"));
         }
-        var facts = factsReader.read(video);
+        var facts = factsReader.read(new VideoFactsReader.StoredObject(bucket, key, video.versionId(), video.etag(),
+                video.size()));
         video = described(video, facts.facts(), posters.posterOf(video, log), log);
         Change change = store.follow(KeyState.video(video), invocation.sender(clock.instant()));
         if (change.kind() == Change.Kind.RECORDED) {
@@ -169,7 +172,11 @@ final class VideoRecorder {
         if (facts.problem() != null) {
             log.warn("video.facts_unknown", "job_id", video.jobId(), "key", video.key(), "reason", facts.problem(),
                     "reads", facts.reads(), "bytes_read", facts.bytesRead());
-        } else if (Boolean.FALSE.equals(facts.facts().faststart())) {
+        } else if (facts.warning() != null) {
+            log.warn("video.facts_partial", "job_id", video.jobId(), "key", video.key(), "reason", facts.warning(),
+                    "reads", facts.reads(), "bytes_read", facts.bytesRead());
+        }
+        if (Boolean.FALSE.equals(facts.facts().faststart())) {
             log.warn("video.not_faststart", "job_id", video.jobId(), "key", video.key(), "reason", "moov comes after mdat:"
                     + " a browser must fetch the end of the file before it can show the first frame", "fix", FASTSTART_FIX);
         }

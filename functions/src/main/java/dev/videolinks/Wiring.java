@@ -1,5 +1,7 @@
 package dev.videolinks;
 
+import dev.videolinks.facts.VideoFactsReader;
+import dev.videolinks.facts.VideoFacts;
 import dev.videolinks.store.Deliveries;
 import dev.videolinks.store.ImageIndex;
 import dev.videolinks.store.VideoStore;

@@ -53,10 +53,11 @@ class DeployableIT {
             "software/amazon/awssdk/services/cloudfront/transform/");            // only its signing classes ship
 
     /**
-     * The package budget: 12,333,538 bytes when it was set, the goal being 12,000,000 (BENCHMARKS.md "Size" has
-     * what each jar weighs and what is left to reach it).
+     * The package budget: 12,333,538 bytes when it was set, 12,400,820 with the facts package's codec details and
+     * its browser-support table (59 KB of it), the goal being 12,000,000 (BENCHMARKS.md "Size" has what each jar
+     * weighs and what is left to reach it).
      */
-    static final long MAX_BYTES = 12_400_000;
+    static final long MAX_BYTES = 12_450_000;
 
     @Test
     void lambdaZip_containsHandlersAndNothingForbidden() throws IOException {

@@ -1,5 +1,6 @@
 package dev.videolinks;
 
+import dev.videolinks.facts.VideoFacts;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import dev.videolinks.store.VideoStore;
 import dev.videolinks.store.Change;
@@ -89,8 +90,9 @@ class JobLimitsTest extends PipelineTest {
     }
 
     /** The costliest facts and poster an entry can hold: the longest numbers and codec name, "the metadata names it". */
-    static final VideoFacts LONGEST_FACTS = new VideoFacts(VideoFacts.MAX_DURATION_MILLIS, VideoFacts.MAX_DIMENSION,
-            VideoFacts.MAX_DIMENSION, "V".repeat(VideoFacts.MAX_CODEC_LENGTH), true, false);
+    static final VideoFacts LONGEST_FACTS = new VideoFacts("webm", VideoFacts.MAX_DURATION_MILLIS, VideoFacts.MAX_DIMENSION,
+            VideoFacts.MAX_DIMENSION, "V".repeat(VideoFacts.MAX_NAME_LENGTH), "P".repeat(VideoFacts.MAX_PROFILE_LENGTH),
+            "L".repeat(VideoFacts.MAX_LEVEL_LENGTH), 12, "4:4:4", true, "A".repeat(VideoFacts.MAX_AUDIO_CODEC_LENGTH), false);
 
     /**
      * The metadata that costs DynamoDB the most for S3's 2 KB: hundreds of tiny pairs, each with a byte of

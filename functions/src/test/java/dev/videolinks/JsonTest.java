@@ -29,7 +29,10 @@ class JsonTest {
         boolean facts = !key.contains(" ");
         return new VideoLink("f.mp4", key, "bucket", key, "https://x/y?z=1&w=%2F", NOW, 1234567890123L, "video/mp4",
                 "\"etag\"", metadata, facts ? 2.021 : null, facts ? 1080 : null, facts ? 1920 : null, facts ? "hvc1" : null,
-                facts ? false : null, facts ? true : null, facts ? "https://x/p.jpg?z=1" : null, facts ? NOW : null);
+                facts ? "Main 10" : null, facts ? "4.1" : null, facts ? 10 : null, facts ? false : null, null,
+                facts ? true : null, facts ? new dev.videolinks.facts.Playback(new dev.videolinks.facts.Playback.Browsers(
+                        false, false, false, true), List.of("HEVC plays in Chrome and Edge only with hardware")) : null,
+                facts ? "https://x/p.jpg?z=1" : null, facts ? NOW : null);
     }
 
     static void assertSameAsDatabind(Object value) throws Exception {

@@ -23,7 +23,8 @@ class ResponseLimitTest {
         var link = new VideoLink("clip " + AWKWARD + ".mp4", "generated_videos/u/" + jobId + "/clip.mp4", "bucket",
                 "generated_videos/u/" + jobId + "/clip.mp4", "https://bucket.s3.amazonaws.com/clip.mp4?X-Amz-Signature=0",
                 Instant.parse("2026-11-24T11:00:00Z"), 12345, "video/mp4", "etag", Map.of("prompt", "x".repeat(bytes)),
-                4.0, 320, 240, "avc1", true, true, "https://bucket.s3.amazonaws.com/clip.jpg?X-Amz-Signature=0",
+                4.0, 320, 240, "avc1", "High", "4", 8, true, "mp4a.40.2", true, null,
+                "https://bucket.s3.amazonaws.com/clip.jpg?X-Amz-Signature=0",
                 Instant.parse("2026-11-24T11:00:00Z"));
         return new VideoUrls.JobView(jobId, "completed", "u", List.of(link));
     }

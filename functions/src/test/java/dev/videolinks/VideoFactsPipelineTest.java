@@ -1,5 +1,6 @@
 package dev.videolinks;
 
+import dev.videolinks.facts.VideoFacts;
 import dev.videolinks.testing.TestJson;
 import dev.videolinks.testing.RecordingBlobStore;
 import static org.junit.jupiter.api.Assertions.assertAll;
@@ -68,16 +69,57 @@ class VideoFactsPipelineTest extends PipelineTest {
                         video.get("duration_seconds").toString()),
                 () -> assertEquals(String.valueOf(facts.width()), video.get("width").toString()),
                 () -> assertEquals(String.valueOf(facts.height()), video.get("height").toString()),
-                () -> assertEquals(facts.videoCodec() == null ? "null" : "\"" + facts.videoCodec() + "\"",
-                        video.get("video_codec").toString()),
+                () -> assertEquals(text(facts.videoCodec()), video.get("video_codec").toString()),
+                () -> assertEquals(text(facts.videoProfile()), video.get("video_profile").toString()),
+                () -> assertEquals(text(facts.videoLevel()), video.get("video_level").toString()),
+                () -> assertEquals(String.valueOf(facts.bitDepth()), video.get("bit_depth").toString()),
                 () -> assertEquals(String.valueOf(facts.hasAudio()), video.get("has_audio").toString()),
-                () -> assertEquals(String.valueOf(facts.faststart()), video.get("faststart").toString()));
+                () -> assertEquals(text(facts.audioCodec()), video.get("audio_codec").toString()),
+                () -> assertEquals(String.valueOf(facts.faststart()), video.get("faststart").toString()),
+                () -> assertEquals(playback(facts), video.get("playback")));
+    }
+
+    /** The verdict of these facts as the contract spells it, or JSON null. */
+    static JsonNode playback(VideoFacts facts) {
+        var verdict = dev.videolinks.facts.Playback.of(facts);
+        if (verdict == null) {
+            return com.fasterxml.jackson.databind.node.NullNode.getInstance();
+        }
+        var browsers = verdict.browsers();
+        return TestJson.MAPPER.valueToTree(Map.of("browsers", Map.of("chrome", browsers.chrome(), "edge", browsers.edge(),
+                "firefox", browsers.firefox(), "safari", browsers.safari()), "reasons", verdict.reasons()));
+    }
+
+    @Test
+    void webhook_truncatedWebm_deliveredWithTheFactsReadAndOneWarnLine() throws Exception {
+        String key = "generated_videos/" + OWNER + "/j_cut/clip.webm";
+        byte[] cut = java.nio.file.Files.readAllBytes(Clips.VIDEOS.resolve("corpus").resolve("webm-truncated-60.webm"));
+
+        JsonNode report = pipeline.upload(key, cut, "video/webm", Map.of());
+
+        assertEquals("RECORDED", report.at("/objects/0/outcome").asText(), report.toString());
+        JsonNode video = pipeline.receiver.requests().getFirst().json().at("/data/videos/0");
+        assertFacts(dev.videolinks.facts.VideoFactsReader.read(cut).facts(), video);
+        assertEquals(2.008, video.get("duration_seconds").asDouble(), video.toString());
+        assertEquals("vp09", video.get("video_codec").asText());
+        assertEquals(List.of(true, true, true, true), List.of(video.at("/playback/browsers/chrome").asBoolean(),
+                video.at("/playback/browsers/edge").asBoolean(), video.at("/playback/browsers/firefox").asBoolean(),
+                video.at("/playback/browsers/safari").asBoolean()));
+        var warnings = pipeline.logLines("video.facts_partial");
+        assertEquals(1, warnings.size(), pipeline.logs.toString());
+        JsonNode line = TestJson.MAPPER.readTree(warnings.getFirst());
+        assertEquals(key, line.get("key").asText());
+        assertTrue(line.get("reason").asText().startsWith("the file is cut off"), line.toString());
+    }
+
+    static String text(String value) {
+        return value == null ? "null" : "\"" + value + "\"";
     }
 
     @Test
     void webhook_truncatedFile_deliveredWithNullFactsAndOneWarnLine() throws Exception {
         String key = "generated_videos/" + OWNER + "/j_truncated/clip.mp4";
-        byte[] truncated = java.nio.file.Files.readAllBytes(VideoFactsTest.CORPUS.resolve("truncated-in-mdat.mp4"));
+        byte[] truncated = java.nio.file.Files.readAllBytes(Clips.VIDEOS.resolve("bad").resolve("truncated-in-mdat.mp4"));
 
         JsonNode report = pipeline.upload(key, truncated, "video/mp4", Map.of());
 

@@ -1,11 +1,11 @@
 package dev.videolinks.store;
 
+import dev.videolinks.facts.VideoFacts;
 import static dev.videolinks.store.Attributes.n;
 import static dev.videolinks.store.Attributes.s;
 
 import dev.videolinks.Posters;
 import dev.videolinks.Video;
-import dev.videolinks.VideoFacts;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
@@ -33,11 +33,13 @@ final class VideoEntry {
     static final int MAX_ETAG = 32 + 1 + 5;
 
     /**
-     * What the facts and the poster add to an entry at most: a 12-digit duration, 5-digit sides, a 32-character
-     * codec, "poster-key", the poster's ETag.
+     * What the facts and the poster add to an entry at most: the container, a 12-digit duration, 5-digit sides, a
+     * bit depth, the chroma, 32-character names of the video codec, its profile and level and the audio codec, two
+     * booleans, "poster-key", the poster's ETag.
      */
-    static final int MAX_FACTS_BYTES = (4 + 7) + 2 * (2 + 4) + (3 + VideoFacts.MAX_CODEC_LENGTH) + 2 * (3 + 1)
-            + (4 + POSTER_FROM_METADATA.length()) + (4 + MAX_ETAG);
+    static final int MAX_FACTS_BYTES = (3 + 4) + (4 + 7) + 2 * (2 + 4) + (3 + 2) + (3 + 5) + (3 + VideoFacts.MAX_NAME_LENGTH)
+            + (3 + VideoFacts.MAX_PROFILE_LENGTH) + (3 + VideoFacts.MAX_LEVEL_LENGTH) + (3 + VideoFacts.MAX_AUDIO_CODEC_LENGTH)
+            + 2 * (3 + 1) + (4 + POSTER_FROM_METADATA.length()) + (4 + MAX_ETAG);
 
     private VideoEntry() {}
 
@@ -67,10 +69,16 @@ final class VideoEntry {
         putText(entry, VERSION_ID, video.versionId());
         putText(entry, "seq", video.sequencer());
         VideoFacts facts = video.facts();
+        putText(entry, "ct", facts.container());
         putNumber(entry, "dur", facts.durationMillis());
         putNumber(entry, "w", facts.width());
         putNumber(entry, "h", facts.height());
         putText(entry, "vc", facts.videoCodec());
+        putText(entry, "vp", facts.videoProfile());
+        putText(entry, "vl", facts.videoLevel());
+        putNumber(entry, "bd", facts.bitDepth());
+        putText(entry, "cs", facts.chroma());
+        putText(entry, "ac", facts.audioCodec());
         if (facts.hasAudio() != null) {
             entry.put("au", AttributeValue.fromBool(facts.hasAudio()));
         }
@@ -90,8 +98,12 @@ final class VideoEntry {
                 .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().s()));
         Long width = optionalNumber(entry, "w");
         Long height = optionalNumber(entry, "h");
-        var facts = new VideoFacts(optionalNumber(entry, "dur"), width == null ? null : width.intValue(),
-                height == null ? null : height.intValue(), Attributes.text(entry, "vc"), bool(entry, "au"), bool(entry, "fs"));
+        Long bitDepth = optionalNumber(entry, "bd");
+        var facts = new VideoFacts(Attributes.text(entry, "ct"), optionalNumber(entry, "dur"),
+                width == null ? null : width.intValue(), height == null ? null : height.intValue(),
+                Attributes.text(entry, "vc"), Attributes.text(entry, "vp"), Attributes.text(entry, "vl"),
+                bitDepth == null ? null : bitDepth.intValue(), Attributes.text(entry, "cs"), bool(entry, "au"),
+                Attributes.text(entry, "ac"), bool(entry, "fs"));
         return Video.builder().jobId(jobId).userId(owner).videoCount((int) Attributes.number(entry, "count", 1))
                 .bucket(bucket).key(key).etag(entry.get("etag").s()).versionId(Attributes.text(entry, "vid"))
                 .size(Attributes.number(entry, "size", 0)).contentType(entry.get("type").s()).metadata(metadata)

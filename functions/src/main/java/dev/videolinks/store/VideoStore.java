@@ -46,8 +46,8 @@ public final class VideoStore {
 
     /** The most videos a job holds: 100 entries of at most {@value #MAX_ENTRY_BYTES} bytes keep its item under 400 KB. */
     public static final int MAX_VIDEOS = 100;
-    /** The largest video entry, its key included. */
-    public static final int MAX_ENTRY_BYTES = 3_900;
+    /** The largest video entry, its key included: a 1,024-byte key, 2 KB of metadata and every fact fit. */
+    public static final int MAX_ENTRY_BYTES = 4_000;
     /** BatchGetItem's limit. */
     public static final int MAX_BATCH = 100;
     private static final int MAX_UNPROCESSED_ROUNDS = 5;
